@@ -1,0 +1,162 @@
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
+
+namespace InboxServerless.Core.Application;
+
+/// <summary>The admin's use cases for inboxes and their channels.</summary>
+public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore bindings, IDirectoryStore directories, TimeProvider clock)
+{
+    public const int MaxPageSize = 100;
+
+    /// <summary>A merge (connect, disconnect) re-reads and retries this often when someone else wrote the inbox meanwhile.</summary>
+    private const int MergeAttempts = 5;
+
+    public async Task<Outcome<Versioned<Inbox>>> Create(Caller caller, InboxSettings settings, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
+        var directory = await directories.Load(caller.AccountId, ct);
+        var validation = InboxRules.Validate(settings, directory);
+        if (!validation.IsValid) return Problem.Invalid(validation.Errors);
+
+        var inbox = Inbox.Create(NewId(), caller.AccountId, settings, clock.GetUtcNow());
+        return NameConflict(await inboxes.Create(inbox, ct), inbox.Name);
+    }
+
+    public async Task<Outcome<Page<Versioned<Inbox>>>> List(Caller caller, int? pageSize, string? continuationToken, CancellationToken ct)
+    {
+        var size = pageSize ?? 50;
+        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
+        var page = await inboxes.List(caller.AccountId, size, continuationToken, ct);
+        if (caller.IsAdmin) return page;
+        var directory = await directories.Load(caller.AccountId, ct);
+        return page with { Items = [.. page.Items.Where(i => Access.CanSee(caller, i.Value, directory))] };
+    }
+
+    public async Task<Outcome<Versioned<Inbox>>> Get(Caller caller, string inboxId, CancellationToken ct)
+    {
+        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        if (found is null) return NotFound;
+        if (caller.IsAdmin) return found;
+        var directory = await directories.Load(caller.AccountId, ct);
+        // Not a member: the inbox does not exist as far as this caller can tell.
+        return Access.CanSee(caller, found.Value, directory) ? found : NotFound;
+    }
+
+    public async Task<Outcome<Versioned<Inbox>>> Update(Caller caller, string inboxId, InboxSettings settings, string? ifMatch, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
+        if (ifMatch is null) return IfMatchRequired;
+        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        if (found is null) return NotFound;
+        var validation = InboxRules.Validate(settings, await directories.Load(caller.AccountId, ct));
+        if (!validation.IsValid) return Problem.Invalid(validation.Errors);
+        return NameConflict(await inboxes.Replace(found.Value.With(settings, clock.GetUtcNow()), ifMatch, ct), settings.Name);
+    }
+
+    public async Task<Outcome<bool>> Delete(Caller caller, string inboxId, string? ifMatch, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
+        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        if (found is null) return NotFound;
+        var deleted = await inboxes.Delete(caller.AccountId, inboxId, ifMatch, ct);
+        if (!deleted.IsSuccess) return deleted;
+        // After the inbox is gone; a crash in between leaves bindings nobody holds, which a later claim takes over.
+        foreach (var channel in found.Value.Channels)
+            await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
+        return true;
+    }
+
+    public async Task<Outcome<Versioned<Channel>>> ConnectChannel(Caller caller, string inboxId, ChannelSettings settings, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
+        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        if (found is null) return NotFound;
+
+        var channel = new Channel(NewId(), settings, clock.GetUtcNow());
+        var validation = ChannelRules.Validate(settings, channel.Id, found.Value, await directories.Load(caller.AccountId, ct));
+        if (!validation.IsValid) return Problem.Invalid(validation.Errors);
+
+        var claim = await Claim(new ChannelBinding(channel.BindingKey.Value, caller.AccountId, inboxId, channel.Id, channel.ConnectedAt), ct);
+        if (!claim.IsSuccess) return claim.Problem!;
+
+        var saved = await Merge(caller.AccountId, inboxId, found, inbox => inbox.WithChannel(channel, clock.GetUtcNow()), ct);
+        if (!saved.IsSuccess) await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
+        return saved.Map(inbox => new Versioned<Channel>(channel, inbox.ETag));
+    }
+
+    public async Task<Outcome<Versioned<Channel>>> UpdateChannel(
+        Caller caller, string inboxId, string channelId, ChannelSettings settings, string? ifMatch, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
+        if (ifMatch is null) return IfMatchRequired;
+        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        if (found?.Value.FindChannel(channelId) is not { } current) return ChannelNotFound;
+
+        var change = ChannelRules.ValidateChange(current.Settings, settings, channelId);
+        if (!change.IsValid) return Problem.Invalid(change.Errors);
+        var validation = ChannelRules.Validate(settings, channelId, found.Value, await directories.Load(caller.AccountId, ct));
+        if (!validation.IsValid) return Problem.Invalid(validation.Errors);
+
+        var channel = current with { Settings = settings };
+        var saved = await inboxes.Replace(found.Value.WithChannel(channel, clock.GetUtcNow()), ifMatch, ct);
+        return saved.Map(inbox => new Versioned<Channel>(channel, inbox.ETag));
+    }
+
+    public async Task<Outcome<bool>> DisconnectChannel(Caller caller, string inboxId, string channelId, string? ifMatch, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
+        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        if (found?.Value.FindChannel(channelId) is not { } channel) return ChannelNotFound;
+
+        var saved = ifMatch is null
+            ? await Merge(caller.AccountId, inboxId, found, inbox => inbox.WithoutChannel(channelId, clock.GetUtcNow()), ct)
+            : await inboxes.Replace(found.Value.WithoutChannel(channelId, clock.GetUtcNow()), ifMatch, ct);
+        if (!saved.IsSuccess) return saved.Problem!;
+        await bindings.Release(channel.BindingKey.Value, inboxId, channelId, ct);
+        return true;
+    }
+
+    /// <summary>Claims a key, taking over a claim that nobody holds any more (see <see cref="BindingRules.IsHeld"/>).</summary>
+    private async Task<Outcome<Versioned<ChannelBinding>>> Claim(ChannelBinding binding, CancellationToken ct)
+    {
+        var claimed = await bindings.Claim(binding, ct);
+        if (claimed.IsSuccess || claimed.Problem!.Kind != ProblemKind.Conflict) return claimed;
+
+        var taken = Problem.Conflict($"'{binding.Key}' is already connected to an inbox.");
+        var existing = await bindings.Find(binding.Key, ct);
+        if (existing is null) return await bindings.Claim(binding, ct) is { IsSuccess: true } retried ? retried : taken;
+        var boundInbox = await inboxes.Find(existing.Value.AccountId, existing.Value.InboxId, ct);
+        if (BindingRules.IsHeld(existing.Value, boundInbox?.Value, clock.GetUtcNow())) return taken;
+        var takenOver = await bindings.TakeOver(binding, existing.ETag, ct);
+        return takenOver.IsSuccess ? takenOver : taken;
+    }
+
+    /// <summary>Applies a change that does not depend on what else changed, re-reading the inbox on a lost race.</summary>
+    private async Task<Outcome<Versioned<Inbox>>> Merge(
+        string accountId, string inboxId, Versioned<Inbox> current, Func<Inbox, Inbox> change, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var saved = await inboxes.Replace(change(current.Value), current.ETag, ct);
+            if (saved.IsSuccess || saved.Problem!.Kind != ProblemKind.PreconditionFailed || attempt == MergeAttempts) return saved;
+            var reread = await inboxes.Find(accountId, inboxId, ct);
+            if (reread is null) return NotFound;
+            current = reread;
+        }
+    }
+
+    private static Outcome<Versioned<Inbox>> NameConflict(Outcome<Versioned<Inbox>> saved, string name) =>
+        saved.Problem?.Kind == ProblemKind.Conflict
+            ? Problem.Conflict($"An inbox named '{name.Trim()}' already exists in this account.")
+            : saved;
+
+    private static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    internal static readonly Problem Forbidden = new(ProblemKind.Forbidden, "Only account admins can set up inboxes.");
+    internal static readonly Problem NotFound = Problem.NotFound("The inbox");
+    private static readonly Problem ChannelNotFound = Problem.NotFound("The inbox or channel");
+
+    internal static readonly Problem IfMatchRequired = new(ProblemKind.PreconditionRequired, "An If-Match header is required.",
+        "Send the ETag you read, so that a change made meanwhile by someone else is not overwritten.");
+}

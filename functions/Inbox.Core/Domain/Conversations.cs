@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace InboxServerless.Core.Domain;
+
+/// <summary>Ids derived from natural keys, so that creating the same thing twice addresses the same item.</summary>
+public static class StableId
+{
+    public static string From(params string[] parts)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', parts)));
+        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+    }
+}
+
+/// <summary>How a contact is known on a channel: an e-mail address, or a Messenger page-scoped id (one per page).</summary>
+public readonly record struct ContactKey(string Value)
+{
+    public static ContactKey Email(string address) => new($"email:{address.Trim().ToLowerInvariant()}");
+    public static ContactKey Messenger(string pageId, string psid) => new($"messenger:{pageId}:{psid}");
+    public static ContactKey ChatVisitor(string widgetId, string visitorId) => new($"chat:{widgetId}:{visitorId}");
+
+    public string ContactId(string accountId) => StableId.From("contact", accountId, Value);
+}
+
+public sealed record Contact(
+    string Id,
+    string AccountId,
+    IReadOnlyList<string> Keys,
+    string? Email,
+    string? Name,
+    string? OwnerId,
+    int OpenTicketCount,
+    DateTimeOffset CreatedAt);
+
+public enum ConversationStatus { Open, Closed }
+
+/// <summary>A thread in one inbox, from one channel, with one contact.</summary>
+public sealed record Conversation(
+    string Id,
+    string AccountId,
+    string InboxId,
+    string ChannelId,
+    ChannelKind ChannelKind,
+    string ThreadKey,
+    string ContactId,
+    ConversationStatus Status,
+    string? AssigneeId,
+    string? TicketId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastMessageAt)
+{
+    /// <summary>One conversation per thread of an inbox, whatever delivers its first message.</summary>
+    public static string IdFor(string inboxId, string threadKey) => StableId.From("conversation", inboxId, threadKey);
+}
+
+public enum MessageDirection { Incoming, Outgoing }
+
+public sealed record Attachment(string Name, string ContentType, string Url);
+
+/// <summary>A message of a conversation; its id derives from the channel's own message id, the idempotency key.</summary>
+public sealed record Message(
+    string Id,
+    string ConversationId,
+    string ExternalId,
+    MessageDirection Direction,
+    string? SenderId,
+    string? Text,
+    string? Html,
+    IReadOnlyList<Attachment> Attachments,
+    DateTimeOffset SentAt)
+{
+    public static string IdFor(ChannelKind channel, string externalId) => StableId.From("message", channel.ToString(), externalId);
+}
+
+/// <summary>A ticket made from a conversation: at most one per conversation, so its id derives from it.</summary>
+public sealed record Ticket(
+    string Id,
+    string AccountId,
+    string ConversationId,
+    string ContactId,
+    string Pipeline,
+    string Status,
+    TicketPriority Priority,
+    string? OwnerId,
+    DateTimeOffset CreatedAt)
+{
+    public static string IdFor(string conversationId) => StableId.From("ticket", conversationId);
+}

@@ -1,0 +1,88 @@
+using System.Net.Mail;
+using InboxServerless.Core.Domain;
+
+namespace InboxServerless.Core.Rules;
+
+/// <summary>What makes an inbox's settings valid.</summary>
+public static class InboxRules
+{
+    public const int MaxNameLength = 100;
+
+    public static Validation Validate(InboxSettings settings, AccountDirectory directory)
+    {
+        var v = new Validation();
+        var name = settings.Name.Trim();
+        v.Check(name.Length > 0, "name", "The name must not be empty.");
+        v.Check(name.Length <= MaxNameLength, "name", $"The name must be at most {MaxNameLength} characters.");
+        ValidateMembers(v, settings.Members, directory);
+        v.Check(IsTimeZone(settings.TimeZone), "timeZone", $"'{settings.TimeZone}' is not an IANA time zone.");
+        var fallback = settings.Notifications.FallbackEmail;
+        v.Check(fallback is null || IsEmailAddress(fallback), "notifications.fallbackEmail", "Not an e-mail address.");
+        var slack = settings.Notifications.SlackWebhookUrl;
+        v.Check(slack is null || IsHttpsUrl(slack), "notifications.slackWebhookUrl", "Must be an absolute https URL.");
+        return v;
+    }
+
+    private static void ValidateMembers(Validation v, InboxMembers members, AccountDirectory directory)
+    {
+        if (members.Everyone)
+        {
+            v.Check(members.UserIds.Count == 0 && members.TeamIds.Count == 0, "members",
+                "Either everyone or specific users and teams, not both.");
+            return;
+        }
+
+        v.Check(members.UserIds.Count + members.TeamIds.Count > 0, "members", "Name at least one user or team, or choose everyone.");
+        DirectoryRules.CheckUsers(v, "members.userIds", members.UserIds, directory);
+        DirectoryRules.CheckTeams(v, "members.teamIds", members.TeamIds, directory);
+    }
+
+    public static bool IsTimeZone(string id)
+    {
+        // Windows ids resolve too (without an IANA id); the product speaks IANA only.
+        return !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
+    }
+
+    public static bool IsEmailAddress(string value) =>
+        value.Length <= 254 && MailAddress.TryCreate(value.Trim(), out var address) && address.Address == value.Trim() &&
+        address.Host.Contains('.');
+
+    public static bool IsHttpsUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+}
+
+public static class DirectoryRules
+{
+    public static void CheckUsers(Validation v, string field, IReadOnlyList<string> userIds, AccountDirectory directory)
+    {
+        foreach (var id in userIds.Where(id => directory.FindUser(id) is null))
+            v.Add(field, $"No user '{id}' in this account.");
+        v.Check(userIds.Distinct().Count() == userIds.Count, field, "A user is named twice.");
+    }
+
+    public static void CheckTeams(Validation v, string field, IReadOnlyList<string> teamIds, AccountDirectory directory)
+    {
+        foreach (var id in teamIds.Where(id => directory.FindTeam(id) is null))
+            v.Add(field, $"No team '{id}' in this account.");
+        v.Check(teamIds.Distinct().Count() == teamIds.Count, field, "A team is named twice.");
+    }
+
+    public static Validation Validate(UserSettings user)
+    {
+        var v = new Validation();
+        v.Check(user.Name.Trim().Length is > 0 and <= 200, "name", "The name must be 1 to 200 characters.");
+        v.Check(InboxRules.IsEmailAddress(user.Email), "email", "Not an e-mail address.");
+        return v;
+    }
+
+    public static Validation Validate(TeamSettings team, AccountDirectory directory)
+    {
+        var v = new Validation();
+        v.Check(team.Name.Trim().Length is > 0 and <= 200, "name", "The name must be 1 to 200 characters.");
+        CheckUsers(v, "memberIds", team.MemberIds, directory);
+        return v;
+    }
+
+    public static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}
