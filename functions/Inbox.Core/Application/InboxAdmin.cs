@@ -43,6 +43,13 @@ public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore binding
         return Access.CanSee(caller, found.Value, directory) ? found : NotFound;
     }
 
+    public async Task<Outcome<Versioned<Channel>>> GetChannel(Caller caller, string inboxId, string channelId, CancellationToken ct)
+    {
+        var inbox = await Get(caller, inboxId, ct);
+        if (!inbox.IsSuccess) return inbox.Problem!;
+        return inbox.Value!.Value.FindChannel(channelId) is { } channel ? new Versioned<Channel>(channel, inbox.Value.ETag) : ChannelNotFound;
+    }
+
     public async Task<Outcome<Versioned<Inbox>>> Update(Caller caller, string inboxId, InboxSettings settings, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;

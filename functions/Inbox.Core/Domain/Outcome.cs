@@ -1,7 +1,7 @@
 namespace InboxServerless.Core.Domain;
 
 /// <summary>What went wrong, in words the API turns into RFC 7807 problem details.</summary>
-public enum ProblemKind { Invalid, Unauthenticated, Forbidden, NotFound, Conflict, PreconditionFailed, PreconditionRequired }
+public enum ProblemKind { Invalid, Unauthenticated, Forbidden, NotFound, Conflict, PreconditionFailed, PreconditionRequired, TooLarge, UnsupportedMediaType }
 
 /// <summary>One offending field, named by its JSON path in the request (for example <c>chat.accentColor</c>).</summary>
 public sealed record FieldError(string Field, string Message);
@@ -61,4 +61,12 @@ public sealed class Validation
     public Validation Check(bool ok, string field, string message) => ok ? this : Add(field, message);
 
     public Outcome<T> Result<T>(T value) => IsValid ? value : Problem.Invalid(errors);
+}
+
+public static class OutcomeExtensions
+{
+    public static async Task<Outcome<TOut>> Then<T, TOut>(this Task<Outcome<T>> outcome, Func<T, Task<Outcome<TOut>>> next) =>
+        await (await outcome).Then(next);
+
+    public static async Task<Outcome<TOut>> Map<T, TOut>(this Task<Outcome<T>> outcome, Func<T, TOut> map) => (await outcome).Map(map);
 }

@@ -1,0 +1,78 @@
+using System.Collections.ObjectModel;
+using System.Net;
+using Azure.Identity;
+using InboxServerless.Core.Json;
+using Microsoft.Azure.Cosmos;
+
+namespace InboxServerless.Azure.Cosmos;
+
+/// <summary>The database and its containers, created on first use if absent.</summary>
+public sealed class CosmosContainers : IDisposable
+{
+    public const string Inboxes = "inboxes";
+    public const string ChannelBindings = "channelBindings";
+    public const string Directory = "directory";
+
+    private readonly CosmosStoreOptions options;
+    private readonly Lazy<Task<Database>> database;
+
+    public CosmosContainers(CosmosStoreOptions options)
+    {
+        this.options = options;
+        Client = CreateClient(options);
+        database = new Lazy<Task<Database>>(CreateAll);
+    }
+
+    public CosmosClient Client { get; }
+
+    public async Task<Container> Get(string name) => (await database.Value).GetContainer(name);
+
+    private async Task<Database> CreateAll()
+    {
+        Database db = await Client.CreateDatabaseIfNotExistsAsync(options.Database);
+        // Inbox names are unique per account: a unique key is enforced within the partition, which is the account.
+        await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Inboxes, "/accountId")
+        {
+            UniqueKeyPolicy = new UniqueKeyPolicy { UniqueKeys = { new UniqueKey { Paths = { "/nameKey" } } } },
+        });
+        // Looked up by key alone on the hot path: one logical partition per binding, so every read is a point read.
+        await db.CreateContainerIfNotExistsAsync(new ContainerProperties(ChannelBindings, "/id"));
+        await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Directory, "/accountId"));
+        return db;
+    }
+
+    private static CosmosClient CreateClient(CosmosStoreOptions options)
+    {
+        var clientOptions = new CosmosClientOptions
+        {
+            UseSystemTextJsonSerializerWithOptions = InboxJson.Storage,
+            ConnectionMode = options.UseGateway ? ConnectionMode.Gateway : ConnectionMode.Direct,
+            LimitToEndpoint = options.UseGateway,
+            MaxRetryAttemptsOnRateLimitedRequests = 9,
+            MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(30),
+        };
+        if (options.AcceptAnyServerCertificate)
+        {
+            clientOptions.HttpClientFactory = () => new HttpClient(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+            });
+        }
+
+        if (!string.IsNullOrEmpty(options.ConnectionString)) return new CosmosClient(options.ConnectionString, clientOptions);
+        if (!string.IsNullOrEmpty(options.Endpoint)) return new CosmosClient(options.Endpoint, new DefaultAzureCredential(), clientOptions);
+        throw new InvalidOperationException("Set Cosmos:ConnectionString or Cosmos:Endpoint.");
+    }
+
+    public void Dispose() => Client.Dispose();
+}
+
+internal static class CosmosErrors
+{
+    public static bool Is(this CosmosException e, HttpStatusCode status) => e.StatusCode == status;
+
+    /// <summary>Cosmos ids may not contain '/', '\', '?' or '#'; external ids (e-mail addresses) might.</summary>
+    public static string ToDocumentId(string key) => Uri.EscapeDataString(key);
+
+    public static ReadOnlyCollection<T> Empty<T>() => ReadOnlyCollection<T>.Empty;
+}

@@ -1,0 +1,21 @@
+using InboxServerless.Azure.Cosmos;
+using InboxServerless.Core.Ports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InboxServerless.Azure;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The Cosmos DB adapters for the store ports, configured from the <c>Cosmos</c> section.</summary>
+    public static IServiceCollection AddCosmosStores(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(CosmosStoreOptions.Section).Get<CosmosStoreOptions>() ?? new CosmosStoreOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<CosmosContainers>();
+        services.AddSingleton<IInboxStore, CosmosInboxStore>();
+        services.AddSingleton<IChannelBindingStore, CosmosChannelBindingStore>();
+        services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();
+        return services;
+    }
+}

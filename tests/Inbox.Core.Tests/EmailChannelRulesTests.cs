@@ -1,0 +1,99 @@
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Rules;
+using static InboxServerless.Core.Tests.Assertions;
+using static InboxServerless.Core.Tests.TestData;
+
+namespace InboxServerless.Core.Tests;
+
+public class EmailChannelRulesTests
+{
+    private static Validation Validate(EmailChannel email) => ChannelRules.Validate(email, "email-2", AnInbox(), Directory);
+
+    [Fact]
+    public void Defaults_are_valid() => Valid(Validate(Email()));
+
+    [Theory]
+    [InlineData("help@acme.com")]
+    [InlineData("Help.Desk+eu@support.acme.co.uk")]
+    [InlineData(" help@acme.com ")]
+    public void Address_is_accepted(string address) => Valid(Validate(Email(address)));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("help")]
+    [InlineData("help@acme")]
+    [InlineData("@acme.com")]
+    [InlineData("Help <help@acme.com>")]
+    [InlineData("help@acme.com, sales@acme.com")]
+    public void Address_that_is_not_an_address_is_refused(string address) => InvalidOn(Validate(Email(address)), "address");
+
+    [Theory]
+    [InlineData("alice@acme.com")]
+    [InlineData("ALICE@ACME.COM")]
+    [InlineData("Alice@Acme.com")]
+    [InlineData(" alice@acme.com ")]
+    public void A_users_personal_address_is_refused_whatever_its_case(string address) =>
+        InvalidOn(Validate(Email(address)), "address");
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Blank_company_name_is_refused(string company) =>
+        InvalidOn(Validate(Email() with { FromName = new FromName { CompanyName = company } }), "fromName.companyName");
+
+    [Fact]
+    public void Agent_and_company_is_refused_for_Office365() =>
+        InvalidOn(Validate(Email() with
+        {
+            Provider = EmailProvider.Office365,
+            FromName = new FromName { Format = FromNameFormat.AgentAndCompany, CompanyName = "Acme" },
+        }), "fromName.format");
+
+    [Fact]
+    public void Company_only_is_accepted_for_Office365() =>
+        Valid(Validate(Email() with
+        {
+            Provider = EmailProvider.Office365,
+            FromName = new FromName { Format = FromNameFormat.CompanyOnly, CompanyName = "Acme" },
+        }));
+
+    [Theory]
+    [InlineData(EmailProvider.Gmail)]
+    [InlineData(EmailProvider.Forwarding)]
+    public void Agent_and_company_is_accepted_for_other_providers(EmailProvider provider) =>
+        Valid(Validate(Email() with
+        {
+            Provider = provider,
+            FromName = new FromName { Format = FromNameFormat.AgentAndCompany, CompanyName = "Acme" },
+        }));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("<p>The Acme team</p>")]
+    [InlineData("<p>{{fullName}}</p>")]
+    [InlineData("<p>{{firstName}} at Acme</p>")]
+    [InlineData("{{ firstName }} / {{fullName}}")]
+    [InlineData("Use { and } freely")]
+    public void Signature_with_known_tokens_is_accepted(string signature) =>
+        Valid(Validate(Email() with { Signature = signature }));
+
+    [Theory]
+    [InlineData("{{unknown}}")]
+    [InlineData("<p>{{fullName}} {{lastName}}</p>")]
+    [InlineData("{{FullName}}")]
+    [InlineData("{{}}")]
+    public void Signature_with_unknown_token_is_refused(string signature) =>
+        InvalidOn(Validate(Email() with { Signature = signature }), "signature");
+
+    [Fact]
+    public void Signature_of_the_maximum_length_is_accepted() =>
+        Valid(Validate(Email() with { Signature = new string('s', ChannelRules.MaxSignatureLength) }));
+
+    [Fact]
+    public void Signature_over_the_maximum_length_is_refused() =>
+        InvalidOn(Validate(Email() with { Signature = new string('s', ChannelRules.MaxSignatureLength + 1) }), "signature");
+
+    [Fact]
+    public void Signature_tokens_are_extracted() =>
+        Assert.Equal(["fullName", "firstName", "x"], ChannelRules.SignatureTokensIn("{{fullName}} {{ firstName }} {{x}}"));
+}

@@ -1,0 +1,165 @@
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Rules;
+using static InboxServerless.Core.Tests.Assertions;
+using static InboxServerless.Core.Tests.TestData;
+
+namespace InboxServerless.Core.Tests;
+
+public class InboxRulesTests
+{
+    private static Validation Validate(InboxSettings settings) => InboxRules.Validate(settings, Directory);
+
+    private static InboxSettings Settings(string name = "Support") => new() { Name = name };
+
+    [Fact]
+    public void Defaults_are_valid() => Valid(Validate(Settings()));
+
+    // ---- name ----
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("\t\n")]
+    public void Empty_or_blank_name_is_refused(string name) => InvalidOn(Validate(Settings(name)), "name");
+
+    [Fact]
+    public void Name_of_100_characters_is_accepted() => Valid(Validate(Settings(new string('n', 100))));
+
+    [Fact]
+    public void Name_of_101_characters_is_refused() => InvalidOn(Validate(Settings(new string('n', 101))), "name");
+
+    [Fact]
+    public void Name_length_is_counted_without_surrounding_spaces() =>
+        Valid(Validate(Settings("  " + new string('n', 100) + "  ")));
+
+    // ---- members ----
+
+    [Fact]
+    public void Everyone_is_valid() => Valid(Validate(Settings() with { Members = InboxMembers.All }));
+
+    [Fact]
+    public void Specific_users_and_teams_are_valid() =>
+        Valid(Validate(Settings() with { Members = new InboxMembers { UserIds = ["alice", "carol"], TeamIds = ["support"] } }));
+
+    [Fact]
+    public void Specific_users_only_are_valid() =>
+        Valid(Validate(Settings() with { Members = new InboxMembers { UserIds = ["alice"] } }));
+
+    [Fact]
+    public void Specific_teams_only_are_valid() =>
+        Valid(Validate(Settings() with { Members = new InboxMembers { TeamIds = ["sales"] } }));
+
+    [Fact]
+    public void Everyone_together_with_users_is_refused() =>
+        InvalidOn(Validate(Settings() with { Members = new InboxMembers { Everyone = true, UserIds = ["alice"] } }), "members");
+
+    [Fact]
+    public void Everyone_together_with_teams_is_refused() =>
+        InvalidOn(Validate(Settings() with { Members = new InboxMembers { Everyone = true, TeamIds = ["support"] } }), "members");
+
+    [Fact]
+    public void Neither_everyone_nor_anybody_is_refused() =>
+        InvalidOn(Validate(Settings() with { Members = new InboxMembers { Everyone = false } }), "members");
+
+    [Fact]
+    public void Unknown_user_is_refused() =>
+        InvalidOn(Validate(Settings() with { Members = new InboxMembers { UserIds = ["alice", "mallory"] } }), "members.userIds");
+
+    [Fact]
+    public void User_of_another_account_is_refused()
+    {
+        var directory = new AccountDirectory([Alice], []);
+        var settings = Settings() with { Members = new InboxMembers { UserIds = ["bob"] } };
+        InvalidOn(InboxRules.Validate(settings, directory), "members.userIds");
+    }
+
+    [Fact]
+    public void Unknown_team_is_refused() =>
+        InvalidOn(Validate(Settings() with { Members = new InboxMembers { TeamIds = ["ghosts"] } }), "members.teamIds");
+
+    [Fact]
+    public void Duplicate_user_is_refused() =>
+        InvalidOn(Validate(Settings() with { Members = new InboxMembers { UserIds = ["alice", "alice"] } }), "members.userIds");
+
+    [Fact]
+    public void Duplicate_team_is_refused() =>
+        InvalidOn(Validate(Settings() with { Members = new InboxMembers { TeamIds = ["sales", "sales"] } }), "members.teamIds");
+
+    // ---- time zone ----
+
+    [Theory]
+    [InlineData("Europe/Paris")]
+    [InlineData("America/New_York")]
+    [InlineData("UTC")]
+    [InlineData("Asia/Kolkata")]
+    public void IANA_time_zone_is_accepted(string zone) => Valid(Validate(Settings() with { TimeZone = zone }));
+
+    [Theory]
+    [InlineData("Mars/Olympus")]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("Pacific Standard Time")]
+    [InlineData("Romance Standard Time")]
+    public void Unknown_blank_or_Windows_time_zone_is_refused(string zone) =>
+        InvalidOn(Validate(Settings() with { TimeZone = zone }), "timeZone");
+
+    // ---- notifications ----
+
+    [Theory]
+    [InlineData("alerts@acme.com")]
+    [InlineData("first.last+inbox@mail.acme.co.uk")]
+    public void Fallback_email_address_is_accepted(string address) =>
+        Valid(Validate(Settings() with { Notifications = new InboxNotifications { FallbackEmail = address } }));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-an-address")]
+    [InlineData("alerts@localhost")]
+    [InlineData("Alerts <alerts@acme.com>")]
+    [InlineData("alerts@@acme.com")]
+    public void Fallback_email_that_is_not_an_address_is_refused(string address) =>
+        InvalidOn(Validate(Settings() with { Notifications = new InboxNotifications { FallbackEmail = address } }),
+            "notifications.fallbackEmail");
+
+    [Fact]
+    public void Fallback_email_longer_than_254_characters_is_refused() =>
+        InvalidOn(Validate(Settings() with
+        {
+            Notifications = new InboxNotifications { FallbackEmail = new string('a', 64) + "@" + new string('b', 186) + ".com" },
+        }), "notifications.fallbackEmail");
+
+    [Fact]
+    public void Slack_webhook_over_https_is_accepted() =>
+        Valid(Validate(Settings() with
+        {
+            Notifications = new InboxNotifications { SlackWebhookUrl = "https://hooks.slack.com/services/T000/B000/XXXX" },
+        }));
+
+    [Theory]
+    [InlineData("http://hooks.slack.com/services/T000/B000/XXXX")]
+    [InlineData("ftp://hooks.slack.com/x")]
+    [InlineData("hooks.slack.com/services/T000")]
+    [InlineData("/services/T000")]
+    [InlineData("")]
+    public void Slack_webhook_that_is_not_absolute_https_is_refused(string url) =>
+        InvalidOn(Validate(Settings() with { Notifications = new InboxNotifications { SlackWebhookUrl = url } }),
+            "notifications.slackWebhookUrl");
+
+    [Fact]
+    public void Every_offending_field_is_reported()
+    {
+        var settings = new InboxSettings
+        {
+            Name = "",
+            Members = new InboxMembers(),
+            TimeZone = "Mars/Olympus",
+            Notifications = new InboxNotifications { FallbackEmail = "x", SlackWebhookUrl = "http://x" },
+        };
+
+        var fields = Validate(settings).Errors.Select(e => e.Field).ToHashSet();
+
+        Assert.Equal(
+            new HashSet<string> { "name", "members", "timeZone", "notifications.fallbackEmail", "notifications.slackWebhookUrl" },
+            fields);
+    }
+}
