@@ -27,30 +27,30 @@ public class AccessTests
     // ---- CanSee ----
 
     [Fact]
-    public void Member_named_in_person_sees_the_inbox() => Assert.True(Access.CanSee(Member("alice"), Restricted, Directory));
+    public void Member_named_in_person_sees_the_inbox() => Assert.True(Access.CanSee(Member("alice"), Restricted, AcmeDirectory));
 
     [Fact]
-    public void Member_through_a_team_sees_the_inbox() => Assert.True(Access.CanSee(Member("carol"), Restricted, Directory));
+    public void Member_through_a_team_sees_the_inbox() => Assert.True(Access.CanSee(Member("carol"), Restricted, AcmeDirectory));
 
     [Fact]
-    public void Non_member_does_not_see_the_inbox() => Assert.False(Access.CanSee(Member("bob"), Restricted, Directory));
+    public void Non_member_does_not_see_the_inbox() => Assert.False(Access.CanSee(Member("bob"), Restricted, AcmeDirectory));
 
     [Fact]
-    public void Everyone_of_the_account_sees_an_open_inbox() => Assert.True(Access.CanSee(Member("bob"), Open, Directory));
+    public void Everyone_of_the_account_sees_an_open_inbox() => Assert.True(Access.CanSee(Member("bob"), Open, AcmeDirectory));
 
     [Fact]
-    public void Admin_sees_an_inbox_it_is_not_member_of() => Assert.True(Access.CanSee(Admin("bob"), Restricted, Directory));
+    public void Admin_sees_an_inbox_it_is_not_member_of() => Assert.True(Access.CanSee(Admin("bob"), Restricted, AcmeDirectory));
 
     [Fact]
-    public void Super_admin_sees_an_inbox_it_is_not_member_of() => Assert.True(Access.CanSee(SuperAdmin("bob"), Restricted, Directory));
+    public void Super_admin_sees_an_inbox_it_is_not_member_of() => Assert.True(Access.CanSee(SuperAdmin("bob"), Restricted, AcmeDirectory));
 
     [Fact]
     public void Nobody_sees_an_inbox_of_another_account()
     {
-        Assert.False(Access.CanSee(Member("alice", OtherAccountId), Restricted, Directory));
-        Assert.False(Access.CanSee(Member("alice", OtherAccountId), Open, Directory));
-        Assert.False(Access.CanSee(Admin("alice", OtherAccountId), Open, Directory));
-        Assert.False(Access.CanSee(SuperAdmin("alice", OtherAccountId), Open, Directory));
+        Assert.False(Access.CanSee(Member("alice", OtherAccountId), Restricted, AcmeDirectory));
+        Assert.False(Access.CanSee(Member("alice", OtherAccountId), Open, AcmeDirectory));
+        Assert.False(Access.CanSee(Admin("alice", OtherAccountId), Open, AcmeDirectory));
+        Assert.False(Access.CanSee(SuperAdmin("alice", OtherAccountId), Open, AcmeDirectory));
     }
 
     [Fact]
@@ -82,33 +82,33 @@ public class AccessTests
     // ---- CanAct ----
 
     [Fact]
-    public void Member_named_in_person_acts() => Assert.True(Access.CanAct(Member("alice"), Restricted, Directory));
+    public void Member_named_in_person_acts() => Assert.True(Access.CanAct(Member("alice"), Restricted, AcmeDirectory));
 
     [Fact]
-    public void Member_through_a_team_acts() => Assert.True(Access.CanAct(Member("carol"), Restricted, Directory));
+    public void Member_through_a_team_acts() => Assert.True(Access.CanAct(Member("carol"), Restricted, AcmeDirectory));
 
     [Fact]
-    public void Non_member_does_not_act() => Assert.False(Access.CanAct(Member("bob"), Restricted, Directory));
+    public void Non_member_does_not_act() => Assert.False(Access.CanAct(Member("bob"), Restricted, AcmeDirectory));
 
     [Fact]
     public void Admin_acts_only_where_it_is_a_member()
     {
-        Assert.False(Access.CanAct(Admin("bob"), Restricted, Directory));
-        Assert.True(Access.CanAct(Admin("alice"), Restricted, Directory));
+        Assert.False(Access.CanAct(Admin("bob"), Restricted, AcmeDirectory));
+        Assert.True(Access.CanAct(Admin("alice"), Restricted, AcmeDirectory));
     }
 
     [Fact]
     public void Super_admin_acts_only_where_it_is_a_member()
     {
-        Assert.False(Access.CanAct(SuperAdmin("bob"), Restricted, Directory));
-        Assert.True(Access.CanAct(SuperAdmin("alice"), Restricted, Directory));
-        Assert.True(Access.CanAct(SuperAdmin("bob"), Open, Directory));
+        Assert.False(Access.CanAct(SuperAdmin("bob"), Restricted, AcmeDirectory));
+        Assert.True(Access.CanAct(SuperAdmin("alice"), Restricted, AcmeDirectory));
+        Assert.True(Access.CanAct(SuperAdmin("bob"), Open, AcmeDirectory));
     }
 
     [Fact]
     public void Nobody_acts_in_an_inbox_of_another_account()
     {
-        Assert.False(Access.CanAct(Member("alice", OtherAccountId), Restricted, Directory));
-        Assert.False(Access.CanAct(SuperAdmin("alice", OtherAccountId), Open, Directory));
+        Assert.False(Access.CanAct(Member("alice", OtherAccountId), Restricted, AcmeDirectory));
+        Assert.False(Access.CanAct(SuperAdmin("alice", OtherAccountId), Open, AcmeDirectory));
     }
 }

@@ -69,7 +69,7 @@ public class BindingRulesTests
     [Fact]
     public void Lease_compares_instants_not_local_clock_readings()
     {
-        // 11:01 in Paris (+02:00) is 09:01 UTC, before the claim: held. 12:01:30 in Paris is 10:01:30 UTC: held.
+        // 12:01:30 in Paris (+02:00) is 10:01:30 UTC, within the lease.
         Assert.True(BindingRules.IsHeld(Binding, null, new DateTimeOffset(2026, 5, 4, 12, 1, 30, TimeSpan.FromHours(2))));
         // 12:05 in Paris is 10:05 UTC, past the lease.
         Assert.False(BindingRules.IsHeld(Binding, null, new DateTimeOffset(2026, 5, 4, 12, 5, 0, TimeSpan.FromHours(2))));

@@ -8,7 +8,7 @@ namespace InboxServerless.Core.Tests;
 public class ChatChannelRulesTests
 {
     private static Validation Validate(ChatChannel chat, Inbox? inbox = null) =>
-        ChannelRules.Validate(chat, ChatChannelId, inbox ?? AnInbox(), Directory);
+        ChannelRules.Validate(chat, ChatChannelId, inbox ?? AnInbox(), AcmeDirectory);
 
     private static readonly OpeningHours NineToFive = new(DayOfWeek.Monday, new TimeOnly(9, 0), new TimeOnly(17, 0));
 

@@ -7,7 +7,7 @@ namespace InboxServerless.Core.Tests;
 
 public class EmailChannelRulesTests
 {
-    private static Validation Validate(EmailChannel email) => ChannelRules.Validate(email, "email-2", AnInbox(), Directory);
+    private static Validation Validate(EmailChannel email) => ChannelRules.Validate(email, "email-2", AnInbox(), AcmeDirectory);
 
     [Fact]
     public void Defaults_are_valid() => Valid(Validate(Email()));

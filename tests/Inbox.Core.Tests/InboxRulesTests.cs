@@ -7,7 +7,7 @@ namespace InboxServerless.Core.Tests;
 
 public class InboxRulesTests
 {
-    private static Validation Validate(InboxSettings settings) => InboxRules.Validate(settings, Directory);
+    private static Validation Validate(InboxSettings settings) => InboxRules.Validate(settings, AcmeDirectory);
 
     private static InboxSettings Settings(string name = "Support") => new() { Name = name };
 

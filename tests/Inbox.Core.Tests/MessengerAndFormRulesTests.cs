@@ -7,7 +7,7 @@ namespace InboxServerless.Core.Tests;
 
 public class MessengerAndFormRulesTests
 {
-    private static Validation Validate(ChannelSettings settings) => ChannelRules.Validate(settings, "new-1", AnInbox(), Directory);
+    private static Validation Validate(ChannelSettings settings) => ChannelRules.Validate(settings, "new-1", AnInbox(), AcmeDirectory);
 
     // ---- messenger ----
 

@@ -9,7 +9,7 @@ namespace InboxServerless.Core.Tests;
 public class RoutingRulesTests
 {
     private static Validation Validate(Routing routing) =>
-        ChannelRules.Validate(Form() with { Routing = routing }, "form-1", AnInbox(), Directory);
+        ChannelRules.Validate(Form() with { Routing = routing }, "form-1", AnInbox(), AcmeDirectory);
 
     private static Routing Assign(AssignmentMode mode, string[]? users = null, string[]? teams = null) =>
         new() { Assignment = new Assignment { Mode = mode, UserIds = users ?? [], TeamIds = teams ?? [] } };
@@ -106,6 +106,6 @@ public class RoutingRulesTests
             Form() with { Routing = badRouting },
         ];
 
-        Assert.All(channels, c => InvalidOn(ChannelRules.Validate(c, "new-1", AnInbox(), Directory), "routing.assignment"));
+        Assert.All(channels, c => InvalidOn(ChannelRules.Validate(c, "new-1", AnInbox(), AcmeDirectory), "routing.assignment"));
     }
 }

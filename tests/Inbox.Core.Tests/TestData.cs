@@ -20,7 +20,7 @@ internal static class TestData
     public static readonly Team Support = new("support", AccountId, "Support", ["alice", "bob"]);
     public static readonly Team Sales = new("sales", AccountId, "Sales", ["carol"]);
 
-    public static readonly AccountDirectory Directory = new([Alice, Bob, Carol], [Support, Sales]);
+    public static readonly AccountDirectory AcmeDirectory = new([Alice, Bob, Carol], [Support, Sales]);
 
         public static EmailChannel Email(string address = "help@acme.com") => new()
     {

@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Net;
 using Azure.Identity;
 using InboxServerless.Core.Json;
@@ -71,8 +70,9 @@ internal static class CosmosErrors
 {
     public static bool Is(this CosmosException e, HttpStatusCode status) => e.StatusCode == status;
 
-    /// <summary>Cosmos ids may not contain '/', '\', '?' or '#'; external ids (e-mail addresses) might.</summary>
-    public static string ToDocumentId(string key) => Uri.EscapeDataString(key);
-
-    public static ReadOnlyCollection<T> Empty<T>() => ReadOnlyCollection<T>.Empty;
+    /// <summary>
+    /// Cosmos ids may not contain '/', '\\', '?' or '#' (and '%' trips some gateways); external ids such as e-mail
+    /// addresses might. So the document id is a digest of the key, and the key itself is kept in the document.
+    /// </summary>
+    public static string ToDocumentId(string key) => Core.Domain.StableId.From("binding", key);
 }

@@ -64,7 +64,13 @@ public sealed record TicketDefaults
 public abstract record ChannelSettings
 {
     [JsonIgnore]
-    public abstract ChannelKind Kind { get; }
+    public ChannelKind Kind => this switch
+    {
+        EmailChannel => ChannelKind.Email,
+        ChatChannel => ChannelKind.Chat,
+        MessengerChannel => ChannelKind.Messenger,
+        _ => ChannelKind.Form,
+    };
 
     public Routing Routing { get; init; } = new();
 
@@ -87,7 +93,6 @@ public sealed record FromName
 
 public sealed record EmailChannel : ChannelSettings
 {
-    public override ChannelKind Kind => ChannelKind.Email;
     public required EmailProvider Provider { get; init; }
     public required string Address { get; init; }
     public required FromName FromName { get; init; }
@@ -146,8 +151,6 @@ public sealed record ChatTranscript
 
 public sealed record ChatChannel : ChannelSettings
 {
-    public override ChannelKind Kind => ChannelKind.Chat;
-
     /// <summary><c>#RRGGBB</c>.</summary>
     public string AccentColor { get; init; } = "#425B76";
     public ChatHeader Header { get; init; } = new() { Mode = ChatHeaderMode.Custom, Name = "Support" };
@@ -179,7 +182,6 @@ public sealed record InstantReply
 
 public sealed record MessengerChannel : ChannelSettings
 {
-    public override ChannelKind Kind => ChannelKind.Messenger;
     public required string PageId { get; init; }
     public required string PageName { get; init; }
     public string? Greeting { get; init; }
@@ -193,7 +195,6 @@ public sealed record MessengerChannel : ChannelSettings
 
 public sealed record FormChannel : ChannelSettings
 {
-    public override ChannelKind Kind => ChannelKind.Form;
     public required string FormId { get; init; }
 
     public override ChannelBindingKey BindingKey(string channelId) => new(ChannelKind.Form, FormId);

@@ -21,6 +21,7 @@ public static class InboxJson
             RespectRequiredConstructorParameters = true,
             AllowOutOfOrderMetadataProperties = true,
             UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
+            AllowDuplicateProperties = !strict,
             MaxDepth = 32,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));

@@ -150,7 +150,7 @@ public static partial class ChannelRules
     {
         var v = new Validation();
         v.Check(current.Kind == next.Kind, "kind", "A channel's kind cannot change; disconnect it and connect a new one.");
-        v.Check(current.Kind != next.Kind || current.BindingKey(channelId) == next.BindingKey(channelId), current switch
+        v.Check(current.Kind != next.Kind || current.BindingKey(channelId).Value == next.BindingKey(channelId).Value, current switch
         {
             EmailChannel => "address",
             MessengerChannel => "pageId",
@@ -163,7 +163,7 @@ public static partial class ChannelRules
     public static IEnumerable<string> SignatureTokensIn(string signature) =>
         SignatureToken().Matches(signature).Select(m => m.Groups[1].Value);
 
-    [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
+    [GeneratedRegex(@"^#[0-9A-Fa-f]{6}\z")]
     private static partial Regex HexColour();
 
     [GeneratedRegex(@"\{\{\s*([^}\s]*)\s*\}\}")]

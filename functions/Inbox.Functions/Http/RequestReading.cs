@@ -37,6 +37,11 @@ public static class RequestReading
         {
             return Problem.Invalid(FieldOf(e.Path), Describe(e));
         }
+        catch (NotSupportedException)
+        {
+            // The serializer's answer to a polymorphic body without its "kind".
+            return Problem.Invalid("kind", "Missing kind; use email, chat, messenger or form.");
+        }
     }
 
     public static string? IfMatch(this HttpRequest request) =>
@@ -64,6 +69,7 @@ public static class RequestReading
         if (message.Contains("could not be converted", StringComparison.Ordinal)) return "The value has the wrong type or is not allowed here.";
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
             return "Must not be null.";
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return "The field is given twice.";
         if (message.Contains("type discriminator", StringComparison.OrdinalIgnoreCase) || message.Contains("'kind'", StringComparison.Ordinal))
             return "Unknown or missing kind; use email, chat, messenger or form.";
         return "Not valid JSON for this request.";

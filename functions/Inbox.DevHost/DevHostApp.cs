@@ -1,0 +1,166 @@
+using InboxServerless.DevHost.Functions;
+using InboxServerless.DevHost.Local;
+using InboxServerless.Functions;
+using InboxServerless.Functions.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace InboxServerless.DevHost;
+
+/// <summary>
+/// The local stand-in for the Functions host: the function app's own methods, found by their attributes, served by Kestrel,
+/// on the services of the same composition (<see cref="Composition.AddInbox"/>). Used by <c>Program</c> and by the
+/// end-to-end tests.
+/// </summary>
+public static class DevHostApp
+{
+    /// <summary>The port <c>func start</c> uses, so clients and docs need no second address.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>
+    /// Builds the host. Configuration: <c>appsettings.json</c>, environment, <paramref name="args"/>, then
+    /// <paramref name="overrides"/>. Without <c>Cosmos:ConnectionString</c> and <c>Cosmos:Endpoint</c> it starts the local
+    /// Cosmos DB emulator and stops it with the host.
+    /// </summary>
+    public static async Task<WebApplication> Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json beside the binaries, wherever the command was started from (dotnet run, tests).
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        if (string.IsNullOrEmpty(builder.Configuration["Urls"])) builder.WebHost.UseUrls(DefaultUrl);
+
+        var functions = FunctionCatalog.All;
+        CosmosEmulator? emulator = null;
+        try
+        {
+            if (string.IsNullOrEmpty(builder.Configuration["Cosmos:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Cosmos:Endpoint"]))
+            {
+                emulator = await CosmosEmulator.Start();
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Cosmos:ConnectionString"] = emulator.ConnectionString,
+                    ["Cosmos:UseGateway"] = "true",
+                    ["Cosmos:AcceptAnyServerCertificate"] = "true",
+                });
+                builder.Services.AddHostedService(_ => new OwnedEmulator(emulator));
+            }
+
+            builder.Services.AddInbox(builder.Configuration);
+            // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
+            builder.Services.AddMvcCore();
+
+            var timers = functions.Where(f => f.Trigger == TriggerKind.Timer).Select(f => new TimerFunctionInvoker(f)).ToList();
+            foreach (var timer in timers) TimerSchedule.Parse(timer.Function.Schedule!, builder.Configuration);
+            builder.Services.AddSingleton<IReadOnlyList<TimerFunctionInvoker>>(timers);
+            builder.Services.AddSingleton<TimerFunctionScheduler>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerFunctionScheduler>());
+
+            var app = builder.Build();
+            foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
+                FunctionInvocation.CheckConstructible(function, app.Services);
+
+            app.UseDevelopmentPrincipal();
+            app.MapFunctions(functions);
+            app.MapAdminTrigger();
+            app.Lifetime.ApplicationStarted.Register(() => LogStarted(app, functions, emulator));
+            return app;
+        }
+        catch when (emulator is not null)
+        {
+            await emulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Builds and starts the host; with <c>Urls=http://127.0.0.1:0</c> read the port from <see cref="Addresses"/>.</summary>
+    public static async Task<WebApplication> Start(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken ct = default)
+    {
+        var app = await Build(args, overrides);
+        try
+        {
+            await app.StartAsync(ct);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The addresses Kestrel is bound to (the real port when asked for port 0).</summary>
+    public static IReadOnlyList<Uri> Addresses(this WebApplication app) =>
+        [.. (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(a => new Uri(a))];
+
+    /// <summary>The functions this host knows, whatever their trigger: HTTP ones are served, timer ones scheduled.</summary>
+    public static IReadOnlyList<FunctionDescriptor> Functions => FunctionCatalog.All;
+
+    /// <summary>
+    /// App Service Authentication is not here: a request without <c>X-MS-CLIENT-PRINCIPAL</c> gets the development principal
+    /// (<c>DevHost:Principal:AccountId</c>, <c>UserId</c>, <c>Roles</c>; off with <c>DevHost:Principal:Enabled=false</c>).
+    /// A request that carries the header keeps it, so a client can act as anyone.
+    /// </summary>
+    private static void UseDevelopmentPrincipal(this WebApplication app)
+    {
+        var section = app.Configuration.GetSection("DevHost:Principal");
+        if (!section.GetValue("Enabled", true)) return;
+        var roles = section.GetSection("Roles") switch
+        {
+            { Value: { } list } => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            var array when array.GetChildren().Any() => array.Get<string[]>() ?? [],
+            _ => [ClientPrincipal.AccountAdminRole],
+        };
+        var header = ClientPrincipal.Encode(section["AccountId"] ?? "dev-account", section["UserId"] ?? "dev-admin", roles);
+        app.Use((context, next) =>
+        {
+            if (!context.Request.Headers.ContainsKey(ClientPrincipal.Header)) context.Request.Headers[ClientPrincipal.Header] = header;
+            return next(context);
+        });
+    }
+
+    /// <summary>
+    /// <c>POST /admin/functions/{name}</c> runs a non-HTTP function now, as the Functions host's admin API does (202, runs in
+    /// the background).
+    /// </summary>
+    private static void MapAdminTrigger(this WebApplication app)
+    {
+        app.MapPost("admin/functions/{name}", (string name, TimerFunctionScheduler scheduler, IHostApplicationLifetime lifetime) =>
+        {
+            var timer = scheduler.Timers.FirstOrDefault(t => string.Equals(t.Function.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (timer is null) return Results.NotFound();
+            _ = Task.Run(() => scheduler.Tick(timer, isPastDue: false, lifetime.ApplicationStopping));
+            return Results.Accepted();
+        }).WithDisplayName("DevHost admin: run a function");
+    }
+
+    private static void LogStarted(WebApplication app, IReadOnlyList<FunctionDescriptor> functions, CosmosEmulator? emulator)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InboxServerless.DevHost");
+        var address = app.Addresses().FirstOrDefault()?.ToString().TrimEnd('/') ?? "(unknown)";
+        if (emulator is not null)
+            logger.LogInformation("Cosmos DB emulator (in-memory, lost when the dev host stops) at {Endpoint}", emulator.Endpoint);
+        logger.LogInformation("Dev host listening on {Address}, serving {Count} functions:", address, functions.Count);
+        foreach (var function in functions)
+        {
+            if (function.Trigger == TriggerKind.Http)
+                logger.LogInformation("  {Function}: [{Methods}] {Address}/{Route}", function.Name,
+                    function.Methods.Count == 0 ? "*" : string.Join(",", function.Methods), address, function.Route);
+            else if (function.Trigger == TriggerKind.Timer)
+                logger.LogInformation("  {Function}: timer '{Schedule}'", function.Name, function.Schedule);
+            else
+                logger.LogWarning("  {Function}: {Trigger} is not served by the dev host", function.Name, function.TriggerType);
+        }
+    }
+
+    /// <summary>The emulator this host started, stopped with it.</summary>
+    private sealed class OwnedEmulator(CosmosEmulator emulator) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StopAsync(CancellationToken cancellationToken) => await emulator.DisposeAsync();
+    }
+}
