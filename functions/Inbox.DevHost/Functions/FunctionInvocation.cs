@@ -7,7 +7,7 @@ namespace InboxServerless.DevHost.Functions;
 /// What every invocation does whatever the trigger: create the function's class from the services (function classes are
 /// not registered; the worker creates them the same way), call the method, and await what it returns.
 /// </summary>
-internal static class FunctionInvocation
+public static class FunctionInvocation
 {
     /// <summary>The type the method's result carries once awaited: <c>Task&lt;IResult&gt;</c> → <c>IResult</c>; <c>null</c> for none.</summary>
     public static Type? ResultType(MethodInfo method)

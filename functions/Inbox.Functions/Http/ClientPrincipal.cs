@@ -41,8 +41,10 @@ public static class ClientPrincipal
         }
 
         var claims = payload?.Claims ?? [];
-        string? First(IEnumerable<string> types) =>
-            claims.FirstOrDefault(c => types.Contains(c.Type) && !string.IsNullOrWhiteSpace(c.Value))?.Value;
+        // The types are in order of preference.
+        string? First(IEnumerable<string> types) => types
+            .Select(type => claims.FirstOrDefault(c => c.Type == type && !string.IsNullOrWhiteSpace(c.Value))?.Value)
+            .FirstOrDefault(value => value is not null);
 
         var account = First(AccountClaims);
         var user = First(UserClaims);

@@ -1,0 +1,226 @@
+using System.Net;
+using InboxServerless.DevHost;
+using InboxServerless.DevHost.Functions;
+using InboxServerless.EndToEnd.Tests.Samples;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InboxServerless.EndToEnd.Tests;
+
+/// <summary>
+/// How the dev host finds, binds and answers functions, on sample functions of this assembly (no Cosmos DB): what the
+/// function app's next function will rely on.
+/// </summary>
+public sealed class DevHostMachineryTests : IAsyncLifetime
+{
+    private static readonly IReadOnlyList<FunctionDescriptor> Samples = FunctionCatalog.Discover(typeof(SampleFunctions).Assembly, "api");
+
+    private static FunctionDescriptor Sample(string name) => Samples.Single(f => f.Name == name);
+
+    private WebApplication app = null!;
+    private HttpClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Greeter>();
+        builder.Services.AddMvcCore();
+        app = builder.Build();
+        app.MapFunctions(Samples.Where(f => f.Method.DeclaringType == typeof(SampleFunctions) || f.Method.DeclaringType == typeof(DisposableFunctions)));
+        await app.StartAsync();
+        client = new HttpClient { BaseAddress = app.Addresses().Single() };
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public void Http_functions_are_described_by_their_attributes()
+    {
+        var echo = Sample("SampleEcho");
+        Assert.Equal(TriggerKind.Http, echo.Trigger);
+        Assert.Equal("httpTrigger", echo.TriggerType);
+        Assert.Equal("api/echo", echo.Route);
+        Assert.Equal(["POST", "PUT"], echo.Methods);
+        Assert.Equal($"{typeof(SampleFunctions).FullName}.Echo", echo.EntryPoint);
+
+        var any = Sample("SampleAnyMethod");
+        Assert.Equal("api/SampleAnyMethod", any.Route);
+        Assert.Empty(any.Methods);
+    }
+
+    [Fact]
+    public void The_route_prefix_comes_from_host_json()
+    {
+        Assert.Equal("api", FunctionCatalog.RoutePrefix);
+        Assert.Equal("greet/{name}", FunctionCatalog.Discover(typeof(SampleFunctions).Assembly, "").Single(f => f.Name == "SampleGreet").Route);
+    }
+
+    [Fact]
+    public async Task String_parameters_bind_route_values_then_the_query_string()
+    {
+        Assert.Equal("Hello, Ada.", await client.GetStringAsync("api/greet/Ada"));
+        Assert.Equal("Hello, Ada!", await client.GetStringAsync("api/greet/Ada?punctuation=!"));
+        Assert.Equal("xy", await client.GetStringAsync("api/value-task/x/y"));
+    }
+
+    [Fact]
+    public async Task The_request_body_and_methods_reach_the_function()
+    {
+        var posted = await client.PostAsync("api/echo", new StringContent("hi"));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        Assert.Equal("POST hi", await posted.Content.ReadAsStringAsync());
+        Assert.Equal("PUT there", await (await client.PutAsync("api/echo", new StringContent("there"))).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await client.GetAsync("api/echo")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_function_without_methods_answers_every_method()
+    {
+        Assert.Equal("GET True", await client.GetStringAsync("api/SampleAnyMethod"));
+        Assert.Equal("DELETE True", await (await client.DeleteAsync("api/SampleAnyMethod")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Results_of_every_shape_are_written()
+    {
+        var action = await client.GetAsync("api/action");
+        Assert.Equal(HttpStatusCode.OK, action.StatusCode);
+        Assert.Equal("application/json", action.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("""{"ok":true}""", await action.Content.ReadAsStringAsync());
+
+        Assert.Equal("static", await client.GetStringAsync("api/static"));
+
+        var written = await client.GetAsync("api/writes");
+        Assert.Equal(HttpStatusCode.Accepted, written.StatusCode);
+        Assert.Equal("written", await written.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_function_that_throws_is_a_500()
+    {
+        Assert.Equal(HttpStatusCode.InternalServerError, (await client.GetAsync("api/throws")).StatusCode);
+        Assert.Equal("static", await client.GetStringAsync("api/static"));
+    }
+
+    [Fact]
+    public async Task The_function_class_is_created_per_call_and_disposed()
+    {
+        var before = DisposableFunctions.Disposed;
+        await client.GetAsync("api/disposable");
+        await client.GetAsync("api/disposable");
+        Assert.Equal(before + 2, DisposableFunctions.Disposed);
+    }
+
+    [Fact]
+    public void Functions_are_named_endpoints()
+    {
+        var names = ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints)
+            .Select(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()?.EndpointName).ToHashSet();
+        Assert.Contains("SampleGreet", names);
+        Assert.Contains("SampleAction", names);
+    }
+
+    [Fact]
+    public void A_parameter_the_dev_host_cannot_bind_fails_at_startup_naming_it()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => FunctionEndpoints.CreateRequestDelegate(Sample("BrokenIntParameter")));
+        Assert.Contains("BrokenIntParameter", error.Message);
+        Assert.Contains("'id'", error.Message);
+        Assert.Contains("System.Int32", error.Message);
+    }
+
+    [Fact]
+    public void A_result_the_dev_host_cannot_write_fails_at_startup()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => FunctionEndpoints.CreateRequestDelegate(Sample("BrokenReturn")));
+        Assert.Contains("BrokenReturn", error.Message);
+        Assert.Contains("System.String", error.Message);
+    }
+
+    [Fact]
+    public void A_function_whose_class_needs_an_unregistered_service_fails_at_startup()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => FunctionInvocation.CheckConstructible(Sample("BrokenService"), app.Services));
+        Assert.Contains("BrokenService", error.Message);
+        Assert.Contains(nameof(UnregisteredServiceFunctions.Missing), error.Message);
+        FunctionInvocation.CheckConstructible(Sample("SampleGreet"), app.Services);
+    }
+
+    [Fact]
+    public void The_function_apps_own_functions_all_bind()
+    {
+        Assert.NotEmpty(DevHostApp.Functions);
+        Assert.All(DevHostApp.Functions.Where(f => f.Trigger == TriggerKind.Http), f => FunctionEndpoints.CreateRequestDelegate(f));
+        Assert.DoesNotContain(DevHostApp.Functions, f => f.Trigger == TriggerKind.Unsupported);
+    }
+
+    // ---- Timers ----
+
+    [Fact]
+    public void Timer_functions_are_found_by_their_attribute()
+    {
+        var tick = Sample("SampleEverySecond");
+        Assert.Equal(TriggerKind.Timer, tick.Trigger);
+        Assert.Equal("timerTrigger", tick.TriggerType);
+        Assert.Equal("*/1 * * * * *", tick.Schedule);
+        Assert.False(tick.RunOnStartup);
+        Assert.True(Sample("SampleOnStartup").RunOnStartup);
+    }
+
+    [Theory]
+    [InlineData("0 */5 * * * *", "2026-03-29T00:58:10Z", "2026-03-29T01:00:00Z")]
+    [InlineData("30 15 9 * * 1-5", "2026-11-27T10:00:00Z", "2026-11-30T09:15:30Z")] // Friday → Monday
+    [InlineData("*/15 * * * *", "2026-01-01T00:07:00Z", "2026-01-01T00:15:00Z")]     // five fields: minutes
+    [InlineData("00:10:00", "2026-01-01T00:07:00Z", "2026-01-01T00:17:00Z")]         // an interval
+    public void Schedules_follow_ncrontab(string schedule, string after, string next)
+    {
+        var parsed = TimerSchedule.Parse(schedule, new ConfigurationBuilder().Build());
+        Assert.Equal(DateTimeOffset.Parse(next), parsed.Next(DateTimeOffset.Parse(after)));
+    }
+
+    [Fact]
+    public void A_schedule_may_name_a_setting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["SampleSchedule"] = "0 0 * * * *" }).Build();
+        Assert.Equal("0 0 * * * *", TimerSchedule.Parse(Sample("SampleFromSetting").Schedule!, configuration).Expression);
+        Assert.Throws<InvalidOperationException>(() => TimerSchedule.Parse("%Unset%", configuration));
+        Assert.Throws<InvalidOperationException>(() => TimerSchedule.Parse("every tuesday", configuration));
+    }
+
+    [Fact]
+    public async Task Timers_run_on_their_schedule_and_on_startup()
+    {
+        var services = new ServiceCollection().AddSingleton<Greeter>().BuildServiceProvider();
+        var configuration = new ConfigurationBuilder().Build();
+        var invokers = new[] { Sample("SampleEverySecond"), Sample("SampleOnStartup") }.Select(f => new TimerFunctionInvoker(f)).ToList();
+        using var scheduler = new TimerFunctionScheduler(invokers, configuration, services, TimeProvider.System,
+            NullLogger<TimerFunctionScheduler>.Instance);
+        var (ticks, startups) = (SampleTimers.EverySecond, SampleTimers.OnStartup);
+
+        await scheduler.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (SampleTimers.EverySecond < ticks + 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await scheduler.StopAsync(CancellationToken.None);
+
+        Assert.True(SampleTimers.EverySecond >= ticks + 2, "The every-second timer did not run twice in 10 s.");
+        Assert.Equal(startups + 1, SampleTimers.OnStartup);
+        Assert.False(SampleTimers.LastPastDue);
+    }
+
+    [Fact]
+    public void A_timer_invoker_refuses_a_function_that_is_not_a_timer()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new TimerFunctionInvoker(Sample("SampleGreet")));
+        Assert.Contains("not a timer", error.Message);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using InboxServerless.DevHost;
+using InboxServerless.DevHost.Functions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InboxServerless.EndToEnd.Tests;
+
+/// <summary>
+/// The dev host serves what the Functions host would: every function of the <c>functions.metadata</c> that the Functions
+/// SDK wrote at build, on the same route and methods.
+/// </summary>
+[Collection(DevHostCollection.Name)]
+public sealed partial class FunctionTableTests(DevHostFixture host)
+{
+    private sealed record MetadataFunction(string Name, string EntryPoint, string TriggerType, IReadOnlyList<string> Methods, string? Route, string? Schedule);
+
+    private static IReadOnlyList<MetadataFunction> ReadMetadata()
+    {
+        var path = FindMetadata();
+        var functions = JsonNode.Parse(File.ReadAllText(path))!.AsArray();
+        return
+        [
+            .. functions.Select(f =>
+            {
+                var trigger = f!["bindings"]!.AsArray().Single(b => b!["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.Ordinal))!;
+                return new MetadataFunction(
+                    f["name"]!.GetValue<string>(),
+                    f["entryPoint"]!.GetValue<string>(),
+                    trigger["type"]!.GetValue<string>(),
+                    trigger["methods"] is JsonArray methods ? [.. methods.Select(m => m!.GetValue<string>().ToUpperInvariant())] : [],
+                    trigger["route"]?.GetValue<string>(),
+                    trigger["schedule"]?.GetValue<string>());
+            }),
+        ];
+    }
+
+    /// <summary>Next to Inbox.Functions.dll in this output, else in the function app's own build output.</summary>
+    private static string FindMetadata()
+    {
+        var here = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        if (File.Exists(here)) return here;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var bin = Path.Combine(dir.FullName, "functions", "Inbox.Functions", "bin");
+            if (!Directory.Exists(bin)) continue;
+            var found = Directory.GetFiles(bin, "functions.metadata", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+            if (found is not null) return found;
+        }
+
+        throw new FileNotFoundException("functions.metadata not found; build functions/Inbox.Functions first.");
+    }
+
+    private IReadOnlyList<RouteEndpoint> FunctionEndpoints() =>
+    [
+        .. host.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<FunctionDescriptor>() is not null),
+    ];
+
+    [Fact]
+    public void The_metadata_lists_the_functions_of_the_app()
+    {
+        var metadata = ReadMetadata();
+        Assert.NotEmpty(metadata);
+        Assert.Contains(metadata, f => f.Name == "CreateInbox");
+    }
+
+    [Fact]
+    public void Every_function_in_the_metadata_is_served_with_the_same_route_and_methods()
+    {
+        var endpoints = FunctionEndpoints();
+        var problems = new List<string>();
+        foreach (var function in ReadMetadata())
+        {
+            var known = DevHostApp.Functions.SingleOrDefault(f => f.Name == function.Name);
+            if (known is null)
+            {
+                problems.Add($"{function.Name}: not found by the dev host");
+                continue;
+            }
+
+            Assert.Equal(function.EntryPoint, known.EntryPoint);
+            switch (function.TriggerType)
+            {
+                case "httpTrigger":
+                    var endpoint = endpoints.SingleOrDefault(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == function.Name);
+                    if (endpoint is null)
+                    {
+                        problems.Add($"{function.Name}: no endpoint");
+                        continue;
+                    }
+
+                    var route = "api/" + (function.Route ?? function.Name);
+                    if (endpoint.RoutePattern.RawText != route) problems.Add($"{function.Name}: served at {endpoint.RoutePattern.RawText}, not {route}");
+                    var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+                    if (!methods.Order().SequenceEqual(function.Methods.Order()))
+                        problems.Add($"{function.Name}: answers [{string.Join(",", methods)}], not [{string.Join(",", function.Methods)}]");
+                    Assert.Equal(function.Name, endpoint.DisplayName);
+                    break;
+                case "timerTrigger":
+                    if (known.Trigger != TriggerKind.Timer || known.Schedule != function.Schedule)
+                        problems.Add($"{function.Name}: not scheduled as '{function.Schedule}'");
+                    break;
+                default:
+                    problems.Add($"{function.Name}: the dev host does not serve {function.TriggerType} functions yet (functions/Inbox.DevHost/Functions)");
+                    break;
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public void The_dev_host_serves_no_function_that_the_metadata_lacks()
+    {
+        var names = ReadMetadata().Select(f => f.Name).ToHashSet();
+        Assert.All(DevHostApp.Functions, f => Assert.Contains(f.Name, names));
+        Assert.Equal(DevHostApp.Functions.Count(f => f.Trigger == TriggerKind.Http), FunctionEndpoints().Count);
+    }
+
+    /// <summary>Over real HTTP: each route and method reaches its function (which answers), not routing's bare 404 or 405.</summary>
+    [Fact]
+    public async Task Every_http_function_answers_over_http()
+    {
+        using var client = host.Admin(DevHostFixture.NewAccount());
+        foreach (var function in ReadMetadata().Where(f => f.TriggerType == "httpTrigger"))
+        {
+            var path = "api/" + RouteParameter().Replace(function.Route ?? function.Name, "missing");
+            foreach (var method in function.Methods)
+            {
+                var body = method is "POST" or "PUT" ? "{}" : null;
+                using var response = await client.Send(new HttpMethod(method), path, body, ifMatch: method is "PUT" or "DELETE" ? "\"x\"" : null);
+                Assert.True(response.Content.Headers.ContentType is not null,
+                    $"{function.Name}: {method} /{path} got {(int)response.StatusCode} with no body: not routed to the function.");
+                Assert.NotEqual(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+                Assert.True((int)response.StatusCode < 500, $"{function.Name}: {method} /{path} failed with {(int)response.StatusCode}.");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_path_no_function_serves_is_404()
+    {
+        using var client = host.Admin(DevHostFixture.NewAccount());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("api/nothing-here")).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await client.Send(HttpMethod.Patch, "api/inboxes", "{}")).StatusCode);
+    }
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex RouteParameter();
+}
