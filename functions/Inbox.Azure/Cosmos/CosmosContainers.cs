@@ -19,7 +19,11 @@ public sealed class CosmosContainers : IDisposable
     {
         this.options = options;
         Client = CreateClient(options);
-        database = new Lazy<Task<Database>>(CreateAll);
+        // With a managed identity the app holds a data-plane role only and cannot create anything: the deployment
+        // (infra/cosmos.bicep) has created the database and containers. With a key (the emulator) it creates them.
+        database = new Lazy<Task<Database>>(string.IsNullOrEmpty(options.ConnectionString)
+            ? () => Task.FromResult(Client.GetDatabase(options.Database))
+            : CreateAll);
     }
 
     public CosmosClient Client { get; }
