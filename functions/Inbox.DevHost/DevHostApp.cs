@@ -34,19 +34,21 @@ public static class DevHostApp
         if (string.IsNullOrEmpty(builder.Configuration["Urls"])) builder.WebHost.UseUrls(DefaultUrl);
 
         var functions = FunctionCatalog.All;
-        CosmosEmulator? emulator = null;
+        EmulatorLease? emulator = null;
+        WebApplication? app = null;
         try
         {
             if (string.IsNullOrEmpty(builder.Configuration["Cosmos:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Cosmos:Endpoint"]))
             {
-                emulator = await CosmosEmulator.Start();
+                emulator = new EmulatorLease(await CosmosEmulator.Start());
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
-                    ["Cosmos:ConnectionString"] = emulator.ConnectionString,
+                    ["Cosmos:ConnectionString"] = emulator.Emulator.ConnectionString,
                     ["Cosmos:UseGateway"] = "true",
                     ["Cosmos:AcceptAnyServerCertificate"] = "true",
                 });
-                builder.Services.AddHostedService(_ => new OwnedEmulator(emulator));
+                // Owned by the container: stopped when the host is disposed, after the server has drained its requests.
+                builder.Services.AddSingleton(_ => emulator);
             }
 
             builder.Services.AddInbox(builder.Configuration);
@@ -59,19 +61,22 @@ public static class DevHostApp
             builder.Services.AddSingleton<TimerFunctionScheduler>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerFunctionScheduler>());
 
-            var app = builder.Build();
+            app = builder.Build();
+            if (emulator is not null) app.Services.GetRequiredService<EmulatorLease>();
             foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
                 FunctionInvocation.CheckConstructible(function, app.Services);
 
             app.UseDevelopmentPrincipal();
             app.MapFunctions(functions);
             app.MapAdminTrigger();
-            app.Lifetime.ApplicationStarted.Register(() => LogStarted(app, functions, emulator));
+            var built = app;
+            app.Lifetime.ApplicationStarted.Register(() => LogStarted(built, functions, emulator?.Emulator));
             return app;
         }
-        catch when (emulator is not null)
+        catch
         {
-            await emulator.DisposeAsync();
+            if (app is not null) await app.DisposeAsync();
+            if (emulator is not null) await emulator.DisposeAsync();
             throw;
         }
     }
@@ -156,11 +161,13 @@ public static class DevHostApp
         }
     }
 
-    /// <summary>The emulator this host started, stopped with it.</summary>
-    private sealed class OwnedEmulator(CosmosEmulator emulator) : IHostedService
+    /// <summary>The emulator this host started, stopped with it (once, however often disposed).</summary>
+    private sealed class EmulatorLease(CosmosEmulator emulator) : IAsyncDisposable
     {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        private int disposed;
 
-        public async Task StopAsync(CancellationToken cancellationToken) => await emulator.DisposeAsync();
+        public CosmosEmulator Emulator => emulator;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? emulator.DisposeAsync() : ValueTask.CompletedTask;
     }
 }

@@ -13,7 +13,7 @@ public sealed class AccessTests(DevHostFixture host)
 
     private async Task<(string Id, string ETag)> CreateInbox(HttpClient admin, string name = "Support")
     {
-        var created = await admin.Send(HttpMethod.Post, "api/inboxes", $$"""{"name":"{{name}}","members":{"everyone":true}}""").Expect(HttpStatusCode.Created);
+        var created = await admin.Send(HttpMethod.Post, "api/inboxes", $$$"""{"name":"{{{name}}}","members":{"everyone":true}}""").Expect(HttpStatusCode.Created);
         return ((await created.Body())["id"]!.GetValue<string>(), created.ETag());
     }
 

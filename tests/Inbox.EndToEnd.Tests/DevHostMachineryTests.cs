@@ -4,6 +4,7 @@ using InboxServerless.DevHost.Functions;
 using InboxServerless.EndToEnd.Tests.Samples;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -125,7 +126,7 @@ public sealed class DevHostMachineryTests : IAsyncLifetime
     public void Functions_are_named_endpoints()
     {
         var names = ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints)
-            .Select(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()?.EndpointName).ToHashSet();
+            .Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName).ToHashSet();
         Assert.Contains("SampleGreet", names);
         Assert.Contains("SampleAction", names);
     }
@@ -218,9 +219,14 @@ public sealed class DevHostMachineryTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_timer_invoker_refuses_a_function_that_is_not_a_timer()
+    public void A_timer_invoker_refuses_a_function_that_is_not_a_timer() =>
+        Assert.Throws<ArgumentException>(() => new TimerFunctionInvoker(Sample("SampleGreet")));
+
+    [Fact]
+    public void A_timer_parameter_the_dev_host_cannot_bind_fails_at_startup_naming_it()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new TimerFunctionInvoker(Sample("SampleGreet")));
-        Assert.Contains("not a timer", error.Message);
+        var error = Assert.Throws<InvalidOperationException>(() => new TimerFunctionInvoker(Sample("BrokenTimerParameter")));
+        Assert.Contains("BrokenTimerParameter", error.Message);
+        Assert.Contains("'retries'", error.Message);
     }
 }

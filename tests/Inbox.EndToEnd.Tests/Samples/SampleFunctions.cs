@@ -133,3 +133,11 @@ public sealed class SampleTimers(Greeter greeter)
     {
     }
 }
+
+public sealed class UnsupportedTimerFunctions
+{
+    [Function("BrokenTimerParameter")]
+    public void Run([TimerTrigger("0 0 * * * *")] TimerInfo timer, int retries)
+    {
+    }
+}
