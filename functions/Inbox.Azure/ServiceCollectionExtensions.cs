@@ -12,10 +12,14 @@ public static class ServiceCollectionExtensions
     {
         var options = configuration.GetSection(CosmosStoreOptions.Section).Get<CosmosStoreOptions>() ?? new CosmosStoreOptions();
         services.AddSingleton(options);
+        services.AddSingleton<CosmosRequestCounter>();
         services.AddSingleton<CosmosContainers>();
         services.AddSingleton<IInboxStore, CosmosInboxStore>();
         services.AddSingleton<IChannelBindingStore, CosmosChannelBindingStore>();
         services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();
+        services.AddSingleton<IContactStore, CosmosContactStore>();
+        services.AddSingleton<IConversationStore, CosmosConversationStore>();
+        services.AddSingleton<ITicketStore, CosmosTicketStore>();
         return services;
     }
 }

@@ -11,14 +11,18 @@ public sealed class CosmosContainers : IDisposable
     public const string Inboxes = "inboxes";
     public const string ChannelBindings = "channelBindings";
     public const string Directory = "directory";
+    public const string Conversations = "conversations";
+    public const string Contacts = "contacts";
+    public const string Tickets = "tickets";
 
     private readonly CosmosStoreOptions options;
     private readonly Lazy<Task<Database>> database;
 
-    public CosmosContainers(CosmosStoreOptions options)
+    public CosmosContainers(CosmosStoreOptions options, CosmosRequestCounter? counter = null)
     {
         this.options = options;
-        Client = CreateClient(options);
+        Counter = counter ?? new CosmosRequestCounter();
+        Client = CreateClient(options, Counter);
         // With a managed identity the app holds a data-plane role only and cannot create anything: the deployment
         // (infra/cosmos.bicep) has created the database and containers. With a key (the emulator) it creates them.
         database = new Lazy<Task<Database>>(string.IsNullOrEmpty(options.ConnectionString)
@@ -27,6 +31,9 @@ public sealed class CosmosContainers : IDisposable
     }
 
     public CosmosClient Client { get; }
+
+    /// <summary>Every request this client sends, counted: tests hold the hot path to its budget with it.</summary>
+    public CosmosRequestCounter Counter { get; }
 
     public async Task<Container> Get(string name) => (await database.Value).GetContainer(name);
 
@@ -41,10 +48,14 @@ public sealed class CosmosContainers : IDisposable
         // Looked up by key alone on the hot path: one logical partition per binding, so every read is a point read.
         await db.CreateContainerIfNotExistsAsync(new ContainerProperties(ChannelBindings, "/id"));
         await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Directory, "/accountId"));
+        // A conversation and its messages live in their inbox's partition: the hot path and the inbox's listings stay in one.
+        await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Conversations, "/inboxId"));
+        await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Contacts, "/accountId"));
+        await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Tickets, "/accountId"));
         return db;
     }
 
-    private static CosmosClient CreateClient(CosmosStoreOptions options)
+    private static CosmosClient CreateClient(CosmosStoreOptions options, CosmosRequestCounter counter)
     {
         var clientOptions = new CosmosClientOptions
         {
@@ -53,6 +64,7 @@ public sealed class CosmosContainers : IDisposable
             LimitToEndpoint = options.UseGateway,
             MaxRetryAttemptsOnRateLimitedRequests = 9,
             MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(30),
+            CustomHandlers = { counter },
         };
         if (options.AcceptAnyServerCertificate)
         {

@@ -5,7 +5,9 @@ using InboxServerless.Core.Rules;
 namespace InboxServerless.Core.Application;
 
 /// <summary>The admin's use cases for inboxes and their channels.</summary>
-public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore bindings, IDirectoryStore directories, TimeProvider clock)
+/// <param name="resolver">Told when an inbox changes, so routing sees its channels at once.</param>
+public sealed class InboxAdmin(
+    IInboxStore inboxes, IChannelBindingStore bindings, IDirectoryStore directories, TimeProvider clock, ChannelResolver? resolver = null)
 {
     public const int MaxPageSize = 100;
 
@@ -58,7 +60,7 @@ public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore binding
         if (found is null) return NotFound;
         var validation = InboxRules.Validate(settings, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
-        return NameConflict(await inboxes.Replace(found.Value.With(settings, clock.GetUtcNow()), ifMatch, ct), settings.Name);
+        return Changed(inboxId, NameConflict(await inboxes.Replace(found.Value.With(settings, clock.GetUtcNow()), ifMatch, ct), settings.Name));
     }
 
     public async Task<Outcome<bool>> Delete(Caller caller, string inboxId, string? ifMatch, CancellationToken ct)
@@ -66,7 +68,7 @@ public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore binding
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
         var found = await inboxes.Find(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
-        var deleted = await inboxes.Delete(caller.AccountId, inboxId, ifMatch, ct);
+        var deleted = Changed(inboxId, await inboxes.Delete(caller.AccountId, inboxId, ifMatch, ct));
         if (!deleted.IsSuccess) return deleted;
         // After the inbox is gone; a crash in between leaves bindings nobody holds, which a later claim takes over.
         foreach (var channel in found.Value.Channels)
@@ -87,7 +89,7 @@ public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore binding
         var claim = await Claim(new ChannelBinding(channel.BindingKey.Value, caller.AccountId, inboxId, channel.Id, channel.ConnectedAt), ct);
         if (!claim.IsSuccess) return claim.Problem!;
 
-        var saved = await Merge(caller.AccountId, inboxId, found, inbox => inbox.WithChannel(channel, clock.GetUtcNow()), ct);
+        var saved = Changed(inboxId, await Merge(caller.AccountId, inboxId, found, inbox => inbox.WithChannel(channel, clock.GetUtcNow()), ct));
         if (!saved.IsSuccess) await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
         return saved.Map(inbox => new Versioned<Channel>(channel, inbox.ETag));
     }
@@ -106,7 +108,7 @@ public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore binding
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
 
         var channel = current with { Settings = settings };
-        var saved = await inboxes.Replace(found.Value.WithChannel(channel, clock.GetUtcNow()), ifMatch, ct);
+        var saved = Changed(inboxId, await inboxes.Replace(found.Value.WithChannel(channel, clock.GetUtcNow()), ifMatch, ct));
         return saved.Map(inbox => new Versioned<Channel>(channel, inbox.ETag));
     }
 
@@ -116,9 +118,9 @@ public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore binding
         var found = await inboxes.Find(caller.AccountId, inboxId, ct);
         if (found?.Value.FindChannel(channelId) is not { } channel) return ChannelNotFound;
 
-        var saved = ifMatch is null
+        var saved = Changed(inboxId, ifMatch is null
             ? await Merge(caller.AccountId, inboxId, found, inbox => inbox.WithoutChannel(channelId, clock.GetUtcNow()), ct)
-            : await inboxes.Replace(found.Value.WithoutChannel(channelId, clock.GetUtcNow()), ifMatch, ct);
+            : await inboxes.Replace(found.Value.WithoutChannel(channelId, clock.GetUtcNow()), ifMatch, ct));
         if (!saved.IsSuccess) return saved.Problem!;
         await bindings.Release(channel.BindingKey.Value, inboxId, channelId, ct);
         return true;
@@ -151,6 +153,12 @@ public sealed class InboxAdmin(IInboxStore inboxes, IChannelBindingStore binding
             if (reread is null) return NotFound;
             current = reread;
         }
+    }
+
+    private Outcome<T> Changed<T>(string inboxId, Outcome<T> outcome)
+    {
+        if (outcome.IsSuccess) resolver?.Forget(inboxId);
+        return outcome;
     }
 
     private static Outcome<Versioned<Inbox>> NameConflict(Outcome<Versioned<Inbox>> saved, string name) =>

@@ -23,6 +23,7 @@ public readonly record struct ContactKey(string Value)
     public string ContactId(string accountId) => StableId.From("contact", accountId, Value);
 }
 
+/// <summary>A person the account talks to. Its id derives from how it was first known (<see cref="ContactKey"/>).</summary>
 public sealed record Contact(
     string Id,
     string AccountId,
@@ -30,26 +31,50 @@ public sealed record Contact(
     string? Email,
     string? Name,
     string? OwnerId,
-    int OpenTicketCount,
     DateTimeOffset CreatedAt);
 
 public enum ConversationStatus { Open, Closed }
 
-/// <summary>A thread in one inbox, from one channel, with one contact.</summary>
-public sealed record Conversation(
-    string Id,
-    string AccountId,
-    string InboxId,
-    string ChannelId,
-    ChannelKind ChannelKind,
-    string ThreadKey,
-    string ContactId,
-    ConversationStatus Status,
-    string? AssigneeId,
-    string? TicketId,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset LastMessageAt)
+/// <summary>A thread in one inbox, from one channel, with one contact (none when unknown senders make no contacts).</summary>
+public sealed record Conversation
 {
+    public required string Id { get; init; }
+    public required string AccountId { get; init; }
+    public required string InboxId { get; init; }
+    public required string ChannelId { get; init; }
+    public required ChannelKind ChannelKind { get; init; }
+
+    /// <summary>What identifies the thread on its channel (see <see cref="Rules.ThreadRules"/>).</summary>
+    public required string ThreadKey { get; init; }
+
+    public string? ContactId { get; init; }
+
+    /// <summary>The sender on the channel (PSID, address, visitor id): where replies go.</summary>
+    public required string SenderId { get; init; }
+
+    public string? Subject { get; init; }
+    public ConversationStatus Status { get; init; } = ConversationStatus.Open;
+
+    /// <summary>When it was last closed: a message sent after that reopens it.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+    public string? AssigneeId { get; init; }
+    public DateTimeOffset? AssignedAt { get; init; }
+    public string? TicketId { get; init; }
+
+    /// <summary>Why routing did not do something it would have (no ticket because of a limit, nobody to assign).</summary>
+    public string? RoutingNote { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The newest message's time, whatever the order the messages arrived in.</summary>
+    public required DateTimeOffset LastMessageAt { get; init; }
+
+    /// <summary>The contact's newest message: Messenger's reply windows count from it.</summary>
+    public DateTimeOffset? LastIncomingAt { get; init; }
+
+    /// <summary>Messenger read receipts: the contact has read everything sent up to here.</summary>
+    public DateTimeOffset? ReadByContactUpTo { get; init; }
+
     /// <summary>One conversation per thread of an inbox, whatever delivers its first message.</summary>
     public static string IdFor(string inboxId, string threadKey) => StableId.From("conversation", inboxId, threadKey);
 }
@@ -61,6 +86,7 @@ public sealed record Attachment(string Name, string ContentType, string Url);
 /// <summary>A message of a conversation; its id derives from the channel's own message id, the idempotency key.</summary>
 public sealed record Message(
     string Id,
+    string InboxId,
     string ConversationId,
     string ExternalId,
     MessageDirection Direction,

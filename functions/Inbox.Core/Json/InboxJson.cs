@@ -16,9 +16,11 @@ public static class InboxJson
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // Stored documents keep their nulls, so queries can filter on them; answers leave them out.
+            DefaultIgnoreCondition = strict ? JsonIgnoreCondition.WhenWritingNull : JsonIgnoreCondition.Never,
             RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
+            // A request must name every constructor parameter; a stored document written by an older version may lack one.
+            RespectRequiredConstructorParameters = strict,
             AllowOutOfOrderMetadataProperties = true,
             UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
             AllowDuplicateProperties = !strict,

@@ -1,0 +1,130 @@
+using System.Net;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+using Microsoft.Azure.Cosmos;
+
+namespace InboxServerless.Azure.Cosmos;
+
+/// <summary>
+/// Conversations and their messages in <c>conversations</c>, partitioned by inbox: appending a message to a known
+/// conversation is a point read, a create and a replace, all in one partition. Fields that queries filter or sort on
+/// are copied to the top of the document.
+/// </summary>
+public sealed class CosmosConversationStore(CosmosContainers containers) : IConversationStore
+{
+    private const string ConversationType = "conversation";
+    private const string MessageType = "message";
+
+    internal sealed record ConversationDocument(
+        string Id, string InboxId, string Type, string Status, string? AssigneeId, long? AssignedAtMs, long LastMessageAtMs, Conversation Conversation);
+
+    internal sealed record MessageDocument(string Id, string InboxId, string Type, string ConversationId, long SentAtMs, Message Message);
+
+    private static ConversationDocument ToDocument(Conversation c) => new(c.Id, c.InboxId, ConversationType,
+        c.Status == ConversationStatus.Open ? "open" : "closed", c.AssigneeId, c.AssignedAt?.ToUnixTimeMilliseconds(),
+        c.LastMessageAt.ToUnixTimeMilliseconds(), c);
+
+    private static Versioned<Conversation> Versioned(ItemResponse<ConversationDocument> response) =>
+        new(response.Resource.Conversation, response.ETag);
+
+    private Task<Container> Container() => containers.Get(CosmosContainers.Conversations);
+
+    public async Task<Versioned<Conversation>?> Find(string inboxId, string conversationId, CancellationToken ct) =>
+        await (await Container()).ReadOrNull<ConversationDocument>(conversationId, inboxId, ct) is { } read ? Versioned(read) : null;
+
+    public async Task<Versioned<Conversation>> CreateOrGet(Conversation conversation, CancellationToken ct) =>
+        Versioned(await (await Container()).CreateOrGet(ToDocument(conversation), conversation.Id, conversation.InboxId, ct));
+
+    public async Task<Outcome<Versioned<Conversation>>> Replace(Conversation conversation, string ifMatch, CancellationToken ct)
+    {
+        try
+        {
+            return Versioned(await (await Container()).ReplaceItemAsync(ToDocument(conversation), conversation.Id,
+                new PartitionKey(conversation.InboxId), new ItemRequestOptions { IfMatchEtag = ifMatch }, ct));
+        }
+        catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
+        {
+            return Problem.StaleETag;
+        }
+        catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
+        {
+            return Problem.NotFound("The conversation");
+        }
+    }
+
+    public async Task<bool> AddMessage(Message message, CancellationToken ct)
+    {
+        var document = new MessageDocument(message.Id, message.InboxId, MessageType, message.ConversationId, message.SentAt.ToUnixTimeMilliseconds(), message);
+        try
+        {
+            // No response body needed: saves the bytes on the hot path.
+            await (await Container()).CreateItemAsync(document, new PartitionKey(message.InboxId),
+                new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
+            return true;
+        }
+        catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict))
+        {
+            return false;
+        }
+    }
+
+    public async Task<Message?> FindMessage(string inboxId, string messageId, CancellationToken ct) =>
+        (await (await Container()).ReadOrNull<MessageDocument>(messageId, inboxId, ct))?.Resource.Message;
+
+    public async Task<IReadOnlyList<Message>> Messages(string inboxId, string conversationId, CancellationToken ct)
+    {
+        var query = new QueryDefinition(
+                "SELECT * FROM c WHERE c.inboxId = @inboxId AND c.type = 'message' AND c.conversationId = @conversationId ORDER BY c.sentAtMs")
+            .WithParameter("@inboxId", inboxId).WithParameter("@conversationId", conversationId);
+        List<Message> messages = [];
+        string? token = null;
+        do
+        {
+            var page = await (await Container()).ReadPage<MessageDocument>(query, inboxId, 500, token, ct);
+            messages.AddRange(page.Items.Select(d => d.Message));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return messages;
+    }
+
+    public async Task<Page<Versioned<Conversation>>> List(
+        string inboxId, ConversationFilter filter, int pageSize, string? continuationToken, CancellationToken ct)
+    {
+        var text = "SELECT * FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation'";
+        if (filter.Status is { } status) text += $" AND c.status = '{(status == ConversationStatus.Open ? "open" : "closed")}'";
+        if (filter.AssigneeId is not null) text += " AND c.assigneeId = @assigneeId";
+        var query = new QueryDefinition(text + " ORDER BY c.lastMessageAtMs DESC")
+            .WithParameter("@inboxId", inboxId).WithParameter("@assigneeId", filter.AssigneeId);
+        var page = await (await Container()).ReadPage<Stored>(query, inboxId, pageSize, continuationToken, ct);
+        return new Page<Versioned<Conversation>>([.. page.Items.Select(d => new Versioned<Conversation>(d.Conversation, d.ETag))], page.ContinuationToken);
+    }
+
+    public async Task<AssignmentLoad> AssignmentLoad(string inboxId, CancellationToken ct)
+    {
+        var container = await Container();
+        var open = new QueryDefinition(
+                "SELECT c.assigneeId FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation' AND c.status = 'open' AND c.assigneeId != null")
+            .WithParameter("@inboxId", inboxId);
+        Dictionary<string, int> counts = [];
+        string? token = null;
+        do
+        {
+            var page = await container.ReadPage<Assigned>(open, inboxId, 1000, token, ct);
+            foreach (var row in page.Items) counts[row.AssigneeId] = counts.GetValueOrDefault(row.AssigneeId) + 1;
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        var last = new QueryDefinition(
+                "SELECT TOP 1 c.assigneeId FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation' AND c.assignedAtMs != null ORDER BY c.assignedAtMs DESC")
+            .WithParameter("@inboxId", inboxId);
+        var lastAssigned = (await container.ReadPage<Assigned>(last, inboxId, 1, null, ct)).Items.FirstOrDefault()?.AssigneeId;
+        return new AssignmentLoad(counts, lastAssigned);
+    }
+
+    private sealed record Stored(Conversation Conversation, [property: System.Text.Json.Serialization.JsonPropertyName("_etag")] string ETag);
+
+    private sealed record Assigned(string AssigneeId);
+}

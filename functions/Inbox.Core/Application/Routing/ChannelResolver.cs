@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+
+namespace InboxServerless.Core.Application;
+
+/// <summary>Where an inbound event goes: the inbox, its channel and that channel's routing.</summary>
+public sealed record RouteTarget(
+    string AccountId,
+    string InboxId,
+    string InboxName,
+    string ChannelId,
+    ChannelKind Kind,
+    string ExternalId,
+    Routing Routing,
+    InboxNotifications Notifications);
+
+/// <summary>
+/// Finds the inbox and channel of a binding key, cached: the hot path costs no Cosmos request. Changes made through
+/// this process forget the inbox at once; other instances see them within <see cref="TimeToLive"/>.
+/// </summary>
+public sealed class ChannelResolver(IChannelBindingStore bindings, IInboxStore inboxes, TimeProvider clock)
+{
+    public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, (RouteTarget? Target, DateTimeOffset Until)> cache = new();
+
+    public async Task<RouteTarget?> Resolve(string bindingKey, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (cache.TryGetValue(bindingKey, out var cached) && cached.Until > now) return cached.Target;
+
+        var target = await Load(bindingKey, ct);
+        cache[bindingKey] = (target, now + TimeToLive);
+        return target;
+    }
+
+    /// <summary>Called when an inbox changes: its channels may have changed.</summary>
+    public void Forget(string inboxId)
+    {
+        foreach (var (key, entry) in cache)
+        {
+            if (entry.Target is null || entry.Target.InboxId == inboxId) cache.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<RouteTarget?> Load(string bindingKey, CancellationToken ct)
+    {
+        var binding = await bindings.Find(bindingKey, ct);
+        if (binding is null) return null;
+        var inbox = await inboxes.Find(binding.Value.AccountId, binding.Value.InboxId, ct);
+        // A claim whose inbox does not (yet, or any more) hold the channel routes nowhere.
+        if (inbox?.Value.FindChannel(binding.Value.ChannelId) is not { } channel || channel.BindingKey.Value != bindingKey) return null;
+        return new RouteTarget(inbox.Value.AccountId, inbox.Value.Id, inbox.Value.Name, channel.Id, channel.Settings.Kind,
+            channel.BindingKey.ExternalId, channel.Settings.Routing, inbox.Value.Notifications);
+    }
+}

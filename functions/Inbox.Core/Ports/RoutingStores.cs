@@ -1,0 +1,65 @@
+using InboxServerless.Core.Domain;
+
+namespace InboxServerless.Core.Ports;
+
+public interface IContactStore
+{
+    Task<Contact?> Find(string accountId, string contactId, CancellationToken ct);
+
+    /// <summary>Creates the contact, or returns the one created before under the same id.</summary>
+    Task<Contact> CreateOrGet(Contact contact, CancellationToken ct);
+}
+
+/// <summary>Open conversations per assignee, and who was assigned last: the inputs of a fair assignment.</summary>
+public sealed record AssignmentLoad(IReadOnlyDictionary<string, int> OpenConversations, string? LastAssigned);
+
+public sealed record ConversationFilter(ConversationStatus? Status = null, string? AssigneeId = null);
+
+/// <summary>Conversations and their messages, partitioned by inbox.</summary>
+public interface IConversationStore
+{
+    Task<Versioned<Conversation>?> Find(string inboxId, string conversationId, CancellationToken ct);
+
+    /// <summary>Creates the conversation, or returns the one created before under the same id.</summary>
+    Task<Versioned<Conversation>> CreateOrGet(Conversation conversation, CancellationToken ct);
+
+    Task<Outcome<Versioned<Conversation>>> Replace(Conversation conversation, string ifMatch, CancellationToken ct);
+
+    /// <returns><c>false</c> when a message with this id is stored already: the event was delivered before.</returns>
+    Task<bool> AddMessage(Message message, CancellationToken ct);
+
+    Task<Message?> FindMessage(string inboxId, string messageId, CancellationToken ct);
+
+    /// <summary>A conversation's messages in the order they were sent, whatever order they arrived in.</summary>
+    Task<IReadOnlyList<Message>> Messages(string inboxId, string conversationId, CancellationToken ct);
+
+    Task<Page<Versioned<Conversation>>> List(string inboxId, ConversationFilter filter, int pageSize, string? continuationToken, CancellationToken ct);
+
+    Task<AssignmentLoad> AssignmentLoad(string inboxId, CancellationToken ct);
+}
+
+public interface ITicketStore
+{
+    /// <summary>Creates the ticket, or returns the one created before under the same id.</summary>
+    Task<Ticket> CreateOrGet(Ticket ticket, CancellationToken ct);
+
+    Task<Ticket?> Find(string accountId, string ticketId, CancellationToken ct);
+
+    Task<int> CountForContact(string accountId, string contactId, CancellationToken ct);
+
+    Task<Page<Ticket>> List(string accountId, int pageSize, string? continuationToken, CancellationToken ct);
+}
+
+/// <summary>An e-mail to send (the real sender comes with the e-mail channel).</summary>
+public sealed record OutgoingMail(string To, string Subject, string PlainText);
+
+public interface IMailSender
+{
+    Task Send(OutgoingMail mail, CancellationToken ct);
+}
+
+/// <summary>Posts a line to a Slack incoming webhook.</summary>
+public interface ISlackNotifier
+{
+    Task Post(string webhookUrl, string text, CancellationToken ct);
+}

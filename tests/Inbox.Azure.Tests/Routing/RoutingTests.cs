@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using InboxServerless.Azure.Cosmos;
+using InboxServerless.Azure.Notifications;
+using InboxServerless.Core.Application;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InboxServerless.Azure.Tests;
+
+/// <summary>The routing orchestration on the Durable Task engine, in process, over the Cosmos emulator.</summary>
+[Collection(CosmosCollection.Name)]
+public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
+{
+    private const string Account = "acme";
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly CosmosContainers containers = cosmos.NewDatabase();
+    private readonly ManualClock clock = new(T0);
+    private readonly OutboxMailSender mail = new();
+    private readonly RecordingSlack slack = new();
+    private DurableTaskTestHost host = null!;
+    private InboxAdmin admin = null!;
+    private CosmosConversationStore conversations = null!;
+
+    private static readonly Caller AdminCaller = new(Account, "admin", new HashSet<Role> { Role.Member, Role.AccountAdmin });
+
+    public async Task InitializeAsync()
+    {
+        host = await DurableTaskTestHost.StartAsync(RoutingTasks.Register, new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services =>
+            {
+                services.AddSingleton(containers);
+                services.AddSingleton<TimeProvider>(clock);
+                services.AddSingleton<IInboxStore, CosmosInboxStore>();
+                services.AddSingleton<IChannelBindingStore, CosmosChannelBindingStore>();
+                services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();
+                services.AddSingleton<IContactStore, CosmosContactStore>();
+                services.AddSingleton<IConversationStore, CosmosConversationStore>();
+                services.AddSingleton<ITicketStore, CosmosTicketStore>();
+                services.AddSingleton<IMailSender>(mail);
+                services.AddSingleton<ISlackNotifier>(slack);
+                services.AddSingleton<ChannelResolver>();
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RoutingActivities>(sp, 3)); // 3 tickets per contact
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp));
+            },
+        });
+        admin = host.Services.GetRequiredService<InboxAdmin>();
+        conversations = new CosmosConversationStore(containers);
+        var directory = new CosmosDirectoryStore(containers);
+        await directory.Save(new User("ann", Account, "Ann", "ann@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
+        await directory.Save(new User("bob", Account, "Bob", "bob@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
+        await directory.Save(new User("cy", Account, "Cy", "cy@acme.test", HasPaidSeat: false, IsSuperAdmin: false), default);
+        await directory.Save(new Team("support", Account, "Support", ["ann", "bob", "cy"]), default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        containers.Dispose();
+    }
+
+    private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotifications? notifications = null)
+    {
+        var inbox = (await admin.Create(AdminCaller, new InboxSettings { Name = "Inbox " + Guid.NewGuid().ToString("N")[..6], Notifications = notifications ?? new() }, default)).Value!;
+        var connected = await admin.ConnectChannel(AdminCaller, inbox.Value.Id, channel, default);
+        Assert.True(connected.IsSuccess, connected.Problem?.Detail);
+        return (inbox.Value.Id, connected.Value!.Value.Id);
+    }
+
+    private static EmailChannel Email(string address, Routing routing) => new()
+    {
+        Provider = EmailProvider.Forwarding,
+        Address = address,
+        FromName = new FromName { CompanyName = "Acme" },
+        Routing = routing,
+    };
+
+    private static InboundEvent Mail(string to, string from, string messageId, DateTimeOffset sentAt, string? inReplyTo = null) => new()
+    {
+        Channel = ChannelKind.Email,
+        Type = InboundEventType.Message,
+        BindingKey = new ChannelBindingKey(ChannelKind.Email, to).Value,
+        ExternalId = messageId,
+        Sender = new InboundSender(from, "Customer", from),
+        Thread = new ThreadHints { InReplyTo = inReplyTo },
+        Content = new InboundContent { Subject = "Help", Text = $"text of {messageId}" },
+        SentAt = sentAt,
+        ReceivedAt = sentAt,
+    };
+
+    private static InboundEvent Messenger(string pageId, string psid, string mid, DateTimeOffset sentAt) => new()
+    {
+        Channel = ChannelKind.Messenger,
+        Type = InboundEventType.Message,
+        BindingKey = new ChannelBindingKey(ChannelKind.Messenger, pageId).Value,
+        ExternalId = mid,
+        Sender = new InboundSender(psid),
+        Content = new InboundContent { Text = mid },
+        SentAt = sentAt,
+        ReceivedAt = sentAt,
+    };
+
+    private Task<RoutingResult> Route(InboundEvent e) => RoutingStarter.Route(host.Client, e, CancellationToken.None);
+
+    private static readonly Routing TeamWithTickets = new()
+    {
+        Assignment = new Assignment { Mode = AssignmentMode.Specific, TeamIds = ["support"] },
+        Tickets = new TicketDefaults { Pipeline = "support", Status = "new", Priority = TicketPriority.High },
+    };
+
+    [Fact]
+    public async Task A_new_email_makes_a_contact_a_conversation_a_message_an_assignment_and_a_ticket()
+    {
+        var (inboxId, channelId) = await Inbox(Email("help@acme.test", TeamWithTickets));
+
+        var result = await Route(Mail("help@acme.test", "jo@customer.test", "<m1@customer.test>", T0));
+
+        Assert.Equal(RoutingStatus.Routed, result.Status);
+        var conversation = (await conversations.Find(inboxId, result.ConversationId!, default))!.Value;
+        Assert.Equal(channelId, conversation.ChannelId);
+        Assert.Contains(conversation.AssigneeId, new[] { "ann", "bob" }); // cy has no paid seat
+        Assert.Equal(result.TicketId, conversation.TicketId);
+        var contact = await new CosmosContactStore(containers).Find(Account, conversation.ContactId!, default);
+        Assert.Equal("jo@customer.test", contact!.Email);
+        var ticket = await new CosmosTicketStore(containers).Find(Account, result.TicketId!, default);
+        Assert.Equal(("support", "new", TicketPriority.High, contact.Id), (ticket!.Pipeline, ticket.Status, ticket.Priority, ticket.ContactId));
+        Assert.Single(await conversations.Messages(inboxId, conversation.Id, default));
+    }
+
+    [Fact]
+    public async Task The_same_event_three_times_is_one_message_one_conversation_one_ticket()
+    {
+        var (inboxId, _) = await Inbox(Email("dup@acme.test", TeamWithTickets));
+        var e = Mail("dup@acme.test", "jo@customer.test", "<dup@customer.test>", T0);
+
+        var results = new[] { await Route(e), await Route(e), await Route(e) };
+
+        Assert.Single(results.Select(r => (r.ConversationId, r.TicketId, r.AssigneeId)).Distinct());
+        Assert.Single(await conversations.Messages(inboxId, results[0].ConversationId!, default));
+        Assert.Single((await conversations.List(inboxId, new ConversationFilter(), 10, null, default)).Items);
+        Assert.Equal(1, await new CosmosTicketStore(containers).CountForContact(Account, (await conversations.Find(inboxId, results[0].ConversationId!, default))!.Value.ContactId!, default));
+    }
+
+    [Fact]
+    public async Task Events_of_one_conversation_arriving_out_of_order_are_kept_in_the_order_they_were_sent()
+    {
+        var (inboxId, _) = await Inbox(new MessengerChannel { PageId = "555", PageName = "Acme" });
+        var sent = Enumerable.Range(0, 10).Select(i => Messenger("555", "psid-1", $"mid.{i}", T0.AddSeconds(i))).ToList();
+
+        var shuffled = sent.OrderBy(e => (e.ExternalId.GetHashCode() & 0xff) ^ 0x5a).ToList();
+        Assert.NotEqual(sent.Select(e => e.ExternalId), shuffled.Select(e => e.ExternalId));
+        RoutingResult? last = null;
+        foreach (var e in shuffled) last = await Route(e);
+
+        var conversation = (await conversations.Find(inboxId, last!.ConversationId!, default))!.Value;
+        var messages = await conversations.Messages(inboxId, conversation.Id, default);
+        Assert.Equal(sent.Select(e => e.ExternalId), messages.Select(m => m.ExternalId));
+        Assert.Equal(T0.AddSeconds(9), conversation.LastMessageAt);
+        Assert.Equal(T0.AddSeconds(9), conversation.LastIncomingAt);
+    }
+
+    [Fact]
+    public async Task A_reply_joins_the_conversation_of_the_email_it_answers()
+    {
+        var (inboxId, _) = await Inbox(Email("thread@acme.test", new Routing()));
+        var first = await Route(Mail("thread@acme.test", "jo@customer.test", "<a@customer.test>", T0));
+
+        var reply = await Route(Mail("thread@acme.test", "jo@customer.test", "<b@customer.test>", T0.AddMinutes(5), inReplyTo: "<a@customer.test>"));
+        var unrelated = await Route(Mail("thread@acme.test", "jo@customer.test", "<c@customer.test>", T0.AddMinutes(6)));
+
+        Assert.Equal(first.ConversationId, reply.ConversationId);
+        Assert.NotEqual(first.ConversationId, unrelated.ConversationId);
+        Assert.Equal(2, (await conversations.Messages(inboxId, first.ConversationId!, default)).Count);
+    }
+
+    [Fact]
+    public async Task Unknown_senders_make_no_contact_when_the_channel_says_so()
+    {
+        var (inboxId, _) = await Inbox(Email("quiet@acme.test", new Routing { CreateContacts = false }));
+
+        var result = await Route(Mail("quiet@acme.test", "stranger@else.test", "<s@else.test>", T0));
+
+        var conversation = (await conversations.Find(inboxId, result.ConversationId!, default))!.Value;
+        Assert.Null(conversation.ContactId);
+        Assert.Null(await new CosmosContactStore(containers).Find(Account, ContactKey.Email("stranger@else.test").ContactId(Account), default));
+    }
+
+    [Fact]
+    public async Task When_nobody_can_be_assigned_the_fallback_address_and_slack_hear_of_it_once()
+    {
+        var routing = new Routing { Assignment = new Assignment { Mode = AssignmentMode.ContactOwner } }; // new contacts have no owner
+        var (inboxId, _) = await Inbox(Email("owners@acme.test", routing),
+            new InboxNotifications { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.test/T1" });
+
+        var first = await Route(Mail("owners@acme.test", "jo@customer.test", "<o1@customer.test>", T0));
+        await Route(Mail("owners@acme.test", "jo@customer.test", "<o1@customer.test>", T0)); // redelivered
+        await Route(Mail("owners@acme.test", "jo@customer.test", "<o2@customer.test>", T0.AddMinutes(1), inReplyTo: "<o1@customer.test>"));
+
+        Assert.Null(first.AssigneeId);
+        Assert.Equal("leads@acme.test", Assert.Single(mail.Sent).To);
+        Assert.Equal("https://hooks.slack.test/T1", Assert.Single(slack.Posts).Url);
+        Assert.NotNull((await conversations.Find(inboxId, first.ConversationId!, default))!.Value.RoutingNote);
+    }
+
+    [Fact]
+    public async Task A_contact_at_its_ticket_limit_keeps_its_conversation_with_the_reason()
+    {
+        var (inboxId, _) = await Inbox(Email("limits@acme.test", TeamWithTickets));
+        for (var i = 0; i < 3; i++) Assert.NotNull((await Route(Mail("limits@acme.test", "jo@customer.test", $"<l{i}@customer.test>", T0.AddMinutes(i)))).TicketId);
+
+        var fourth = await Route(Mail("limits@acme.test", "jo@customer.test", "<l3@customer.test>", T0.AddMinutes(3)));
+
+        Assert.Null(fourth.TicketId);
+        Assert.Contains("limit of 3", (await conversations.Find(inboxId, fourth.ConversationId!, default))!.Value.RoutingNote);
+    }
+
+    [Fact]
+    public async Task Assignment_spreads_new_conversations_and_a_conversation_keeps_its_owner()
+    {
+        await Inbox(Email("spread@acme.test", new Routing { Assignment = new Assignment { Mode = AssignmentMode.Specific, UserIds = ["ann", "bob"] } }));
+
+        var owners = new List<string?>();
+        for (var i = 0; i < 4; i++) owners.Add((await Route(Mail("spread@acme.test", $"c{i}@customer.test", $"<s{i}@customer.test>", T0.AddMinutes(i)))).AssigneeId);
+        var followUp = await Route(Mail("spread@acme.test", "c0@customer.test", "<s0b@customer.test>", T0.AddMinutes(9), inReplyTo: "<s0@customer.test>"));
+
+        Assert.Equal(2, owners.Count(o => o == "ann"));
+        Assert.Equal(2, owners.Count(o => o == "bob"));
+        Assert.Equal(owners[0], followUp.AssigneeId);
+    }
+
+    [Fact]
+    public async Task An_event_for_a_channel_nobody_holds_is_dropped()
+    {
+        var result = await Route(Messenger("999000", "psid", "mid.x", T0));
+
+        Assert.Equal(RoutingStatus.Dropped, result.Status);
+    }
+
+    [Fact]
+    public async Task The_hot_path_with_the_inbox_cached_costs_at_most_four_point_requests()
+    {
+        await Inbox(new MessengerChannel { PageId = "777", PageName = "Acme", Routing = TeamWithTickets });
+        await Route(Messenger("777", "psid-hot", "mid.hot.1", T0)); // creates contact, conversation, ticket; warms the cache
+
+        containers.Counter.Reset();
+        await Route(Messenger("777", "psid-hot", "mid.hot.2", T0.AddSeconds(5)));
+
+        var requests = containers.Counter.Requests;
+        Assert.InRange(requests.Count, 1, 4);
+        Assert.All(requests, r => Assert.False(r.IsQuery, $"{r.Method} {r.Resource} is a query"));
+        Assert.All(requests, r => Assert.True(r.NamesPartition, $"{r.Method} {r.Resource} names no partition"));
+    }
+
+    private sealed class RecordingSlack : ISlackNotifier
+    {
+        public ConcurrentQueue<(string Url, string Text)> Posts { get; } = new();
+
+        public Task Post(string webhookUrl, string text, CancellationToken ct)
+        {
+            Posts.Enqueue((webhookUrl, text));
+            return Task.CompletedTask;
+        }
+    }
+}
