@@ -1,3 +1,4 @@
+using InboxServerless.Azure;
 using InboxServerless.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -5,4 +6,5 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddInbox(builder.Configuration);
+builder.Services.AddServiceBusQueue(builder.Configuration);
 builder.Build().Run();

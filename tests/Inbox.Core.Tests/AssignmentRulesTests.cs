@@ -1,0 +1,133 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Rules;
+
+namespace InboxServerless.Core.Tests;
+
+public sealed class AssignmentRulesTests
+{
+    private static readonly AccountDirectory Directory = new(
+        [
+            new User("ann", "a", "Ann", "ann@a.test", HasPaidSeat: true, IsSuperAdmin: false),
+            new User("bob", "a", "Bob", "bob@a.test", HasPaidSeat: true, IsSuperAdmin: false),
+            new User("cy", "a", "Cy", "cy@a.test", HasPaidSeat: false, IsSuperAdmin: false),
+            new User("dee", "a", "Dee", "dee@a.test", HasPaidSeat: true, IsSuperAdmin: false),
+        ],
+        [new Team("support", "a", "Support", ["bob", "cy", "dee"])]);
+
+    [Fact]
+    public void Candidates_are_named_users_and_team_members_with_a_paid_seat_once_each()
+    {
+        var assignment = new Assignment { Mode = AssignmentMode.Specific, UserIds = ["ann", "bob"], TeamIds = ["support"] };
+
+        Assert.Equal(["ann", "bob", "dee"], AssignmentRules.Candidates(assignment, Directory, contact: null));
+    }
+
+    [Fact]
+    public void The_contact_owner_is_the_candidate_when_it_has_a_paid_seat()
+    {
+        var owner = new Assignment { Mode = AssignmentMode.ContactOwner };
+        Contact Owned(string? id) => new("c", "a", [], null, null, id, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(["dee"], AssignmentRules.Candidates(owner, Directory, Owned("dee")));
+        Assert.Empty(AssignmentRules.Candidates(owner, Directory, Owned("cy")));
+        Assert.Empty(AssignmentRules.Candidates(owner, Directory, Owned(null)));
+        Assert.Empty(AssignmentRules.Candidates(Assignment.Off, Directory, Owned("dee")));
+    }
+
+    [Fact]
+    public void The_fewest_open_conversations_win_and_ties_go_round_robin()
+    {
+        string[] candidates = ["ann", "bob", "dee"];
+        var load = new Dictionary<string, int> { ["ann"] = 2, ["bob"] = 1, ["dee"] = 1 };
+
+        Assert.Equal("bob", AssignmentRules.Choose(candidates, _ => true, load, lastAssigned: null));
+        Assert.Equal("dee", AssignmentRules.Choose(candidates, _ => true, load, lastAssigned: "bob"));
+        Assert.Equal("bob", AssignmentRules.Choose(candidates, _ => true, load, lastAssigned: "dee")); // wraps around
+    }
+
+    [Fact]
+    public void Available_members_are_preferred_and_when_none_is_everyone_counts()
+    {
+        string[] candidates = ["ann", "bob"];
+        var load = new Dictionary<string, int> { ["bob"] = 5 };
+
+        Assert.Equal("bob", AssignmentRules.Choose(candidates, id => id == "bob", load, null));
+        Assert.Equal("ann", AssignmentRules.Choose(candidates, _ => false, load, null));
+        Assert.Null(AssignmentRules.Choose([], _ => true, load, null));
+    }
+
+    /// <summary>Over any run of new conversations, no eligible member ends up with more than one more than another.</summary>
+    [Property(MaxTest = 300)]
+    public Property Assignment_stays_fair(PositiveInt members, PositiveInt conversations, NonNegativeInt startAfter)
+    {
+        var candidates = Enumerable.Range(0, members.Get % 40 + 1).Select(i => $"user-{i:D2}").ToList();
+        var open = candidates.ToDictionary(c => c, _ => 0);
+        string? last = candidates[startAfter.Get % candidates.Count];
+        var fairThroughout = true;
+        for (var i = 0; i < conversations.Get % 500 + 1; i++)
+        {
+            last = AssignmentRules.Choose(candidates, _ => true, open, last)!;
+            open[last]++;
+            fairThroughout &= open.Values.Max() - open.Values.Min() <= 1;
+        }
+
+        return fairThroughout.Label($"{candidates.Count} members: {string.Join(",", open.Values)}");
+    }
+}
+
+public sealed class ThreadRulesTests
+{
+    private static InboundEvent Event(ChannelKind channel, ThreadHints? thread = null, string sender = "s1", string externalId = "x1") => new()
+    {
+        Channel = channel,
+        Type = InboundEventType.Message,
+        BindingKey = "k",
+        ExternalId = externalId,
+        Sender = new InboundSender(sender, Email: channel == ChannelKind.Email ? "Jo@Customer.test" : null),
+        Thread = thread ?? new ThreadHints(),
+        SentAt = DateTimeOffset.UnixEpoch,
+        ReceivedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    [Fact]
+    public void Messenger_threads_by_sender_chat_by_session_forms_by_submission()
+    {
+        Assert.Equal("messenger:s1", ThreadRules.ThreadKey(Event(ChannelKind.Messenger)));
+        Assert.Equal("chat:sess", ThreadRules.ThreadKey(Event(ChannelKind.Chat, new ThreadHints { SessionId = "sess" })));
+        Assert.Equal("form:x1", ThreadRules.ThreadKey(Event(ChannelKind.Form)));
+    }
+
+    [Fact]
+    public void Email_threads_by_the_providers_conversation_else_by_what_it_answers()
+    {
+        var graph = Event(ChannelKind.Email, new ThreadHints { ConversationId = "AAQk=", InReplyTo = "<a>" });
+        var reply = Event(ChannelKind.Email, new ThreadHints { InReplyTo = "<b>", References = ["<root>", "<a>", "<b>"] });
+
+        Assert.Equal("email:conversation:AAQk=", ThreadRules.ThreadKey(graph));
+        Assert.Empty(ThreadRules.EmailReferences(graph));
+        Assert.Equal(["<b>", "<a>", "<root>"], ThreadRules.EmailReferences(reply));
+        Assert.Equal("email:message:x1", ThreadRules.ThreadKey(reply));
+    }
+
+    [Fact]
+    public void Contacts_are_keyed_by_address_or_by_page_scoped_id()
+    {
+        Assert.Equal(ContactKey.Email("jo@customer.test"), ThreadRules.ContactKeyOf(Event(ChannelKind.Email), "support@acme.test"));
+        Assert.Equal(ContactKey.Messenger("page-1", "s1"), ThreadRules.ContactKeyOf(Event(ChannelKind.Messenger), "page-1"));
+        Assert.Equal(ContactKey.ChatVisitor("widget", "s1"), ThreadRules.ContactKeyOf(Event(ChannelKind.Chat), "widget"));
+    }
+
+    [Fact]
+    public void An_event_keeps_its_queue_identity_and_session_whatever_else_changes()
+    {
+        var e = Event(ChannelKind.Messenger);
+
+        Assert.Equal(e.MessageId, (e with { ReceivedAt = DateTimeOffset.UtcNow }).MessageId);
+        Assert.NotEqual(e.MessageId, (e with { ExternalId = "x2" }).MessageId);
+        Assert.Equal(e.SessionKey, (e with { ExternalId = "x2" }).SessionKey);
+        Assert.NotEqual(e.SessionKey, (e with { Sender = new InboundSender("s2") }).SessionKey);
+    }
+}

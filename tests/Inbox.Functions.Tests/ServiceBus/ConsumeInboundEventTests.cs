@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using InboxServerless.Azure.ServiceBus;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Json;
+using InboxServerless.Core.Application;
+using InboxServerless.Functions.Queue;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Testing;
+
+namespace InboxServerless.Functions.Tests.ServiceBus;
+
+/// <summary>
+/// The consumer as the worker invokes it: the body as a string, the properties in the binding data, and a Durable
+/// client, here the in-process engine's with a stand-in routing orchestration that records what it was given.
+/// </summary>
+public sealed class ConsumeInboundEventTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly InboundEvent Sent = new()
+    {
+        Channel = ChannelKind.Chat,
+        Type = InboundEventType.Message,
+        BindingKey = "chat:widget-1",
+        ExternalId = "chat-msg-1",
+        Sender = new InboundSender("visitor-1"),
+        Thread = new ThreadHints { SessionId = "visit-1" },
+        Content = new InboundContent { Text = "hi" },
+        SentAt = Now,
+        ReceivedAt = Now,
+    };
+
+    private readonly ConcurrentQueue<InboundEvent> routed = new();
+    private volatile bool routingFails;
+    private DurableTaskTestHost durable = null!;
+
+    public async Task InitializeAsync() => durable = await DurableTaskTestHost.StartAsync(registry =>
+        registry.AddOrchestratorFunc<InboundEvent, RoutingResult>(nameof(RouteInboundEvent), (_, e) =>
+        {
+            if (routingFails) throw new InvalidOperationException("store down");
+            routed.Enqueue(e);
+            return new RoutingResult(RoutingStatus.Routed, "conversation-1");
+        }));
+
+    public async Task DisposeAsync() => await durable.DisposeAsync();
+
+    // Bodies carry their event here, so the claim-check store is never called.
+    private static InboundQueueFunctions Functions() => new(
+        new InboundMessageReader(new ClaimCheckStore(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/claim-checks")))));
+
+    private Task Consume(string body, FunctionContext context) => Functions().Consume(body, context, durable.Client, CancellationToken.None);
+
+    private static string Json(InboundEvent e) => JsonSerializer.Serialize(e, InboxJson.Storage);
+
+    [Fact]
+    public async Task Routes_the_event_once_however_often_it_is_delivered()
+    {
+        // The host serialises the message's application properties to JSON in the binding data.
+        var context = new BindingDataContext(new Dictionary<string, object?> { ["ApplicationProperties"] = """{"version":1}""", ["MessageId"] = Sent.MessageId });
+
+        await Consume(Json(Sent), context);
+        await Consume(Json(Sent), context);
+
+        Assert.Equal(Json(Sent), Json(Assert.Single(routed)));
+    }
+
+    [Fact]
+    public async Task An_unknown_version_throws_so_the_message_is_redelivered_then_dead_lettered()
+    {
+        var context = new BindingDataContext(new Dictionary<string, object?> { ["ApplicationProperties"] = """{"version":2}""" });
+
+        await Assert.ThrowsAsync<UnsupportedInboundEventVersionException>(() => Consume(Json(Sent), context));
+
+        Assert.Empty(routed);
+    }
+
+    [Fact]
+    public async Task Failed_routing_fails_the_invocation_and_a_redelivery_routes_again()
+    {
+        var context = new BindingDataContext(new Dictionary<string, object?> { ["ApplicationProperties"] = """{"version":1}""" });
+        routingFails = true;
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => Consume(Json(Sent), context));
+        routingFails = false;
+        await Consume(Json(Sent), context);
+
+        Assert.Contains("store down", failure.Message);
+        Assert.Single(routed);
+    }
+
+    [Fact]
+    public void Application_properties_are_read_from_json_or_taken_as_they_are()
+    {
+        var fromJson = ApplicationProperties.From("""{"version":1,"claimCheck":"abc"}""");
+        Assert.Equal(1, ((JsonElement)fromJson["version"]).GetInt32());
+        Assert.Equal("abc", ((JsonElement)fromJson["claimCheck"]).GetString());
+
+        Assert.Empty(ApplicationProperties.From(null));
+        Assert.Empty(ApplicationProperties.Of(new BindingDataContext(new Dictionary<string, object?>())));
+        Assert.Equal(1, ApplicationProperties.From(new Dictionary<string, object> { ["version"] = 1 })["version"]);
+    }
+
+    /// <summary>Just enough of a <see cref="FunctionContext"/> for a function that reads its binding data.</summary>
+    private sealed class BindingDataContext(IReadOnlyDictionary<string, object?> bindingData) : FunctionContext
+    {
+        public override string InvocationId => "invocation-1";
+        public override string FunctionId => "ConsumeInboundEvent";
+        public override TraceContext TraceContext => throw new NotSupportedException();
+        public override BindingContext BindingContext { get; } = new Bindings(bindingData);
+        public override RetryContext RetryContext => throw new NotSupportedException();
+        public override IServiceProvider InstanceServices { get; set; } = null!;
+        public override FunctionDefinition FunctionDefinition => throw new NotSupportedException();
+        public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
+        public override Microsoft.Azure.Functions.Worker.IInvocationFeatures Features => throw new NotSupportedException();
+
+        private sealed class Bindings(IReadOnlyDictionary<string, object?> data) : BindingContext
+        {
+            public override IReadOnlyDictionary<string, object?> BindingData { get; } = data.ToImmutableDictionary();
+        }
+    }
+}
