@@ -20,6 +20,7 @@ public static class Composition
         services.AddSingleton<ChannelResolver>();
         services.AddSingleton<InboxAdmin>();
         services.AddSingleton<DirectoryAdmin>();
+        services.AddSingleton<ConversationDesk>();
         services.AddSingleton<RoutingActivities>();
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();

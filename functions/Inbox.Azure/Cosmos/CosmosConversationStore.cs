@@ -20,8 +20,9 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
 
     internal sealed record MessageDocument(string Id, string InboxId, string Type, string ConversationId, long SentAtMs, Message Message);
 
-    private static ConversationDocument ToDocument(Conversation c) => new(c.Id, c.InboxId, ConversationType,
-        c.Status == ConversationStatus.Open ? "open" : "closed", c.AssigneeId, c.AssignedAt?.ToUnixTimeMilliseconds(),
+    private static string StatusText(ConversationStatus status) => status == ConversationStatus.Open ? "open" : "closed";
+
+    private static ConversationDocument ToDocument(Conversation c) => new(c.Id, c.InboxId, ConversationType, StatusText(c.Status), c.AssigneeId, c.AssignedAt?.ToUnixTimeMilliseconds(),
         c.LastMessageAt.ToUnixTimeMilliseconds(), c);
 
     private static Versioned<Conversation> Versioned(ItemResponse<ConversationDocument> response) =>
@@ -93,10 +94,11 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         string inboxId, ConversationFilter filter, int pageSize, string? continuationToken, CancellationToken ct)
     {
         var text = "SELECT * FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation'";
-        if (filter.Status is { } status) text += $" AND c.status = '{(status == ConversationStatus.Open ? "open" : "closed")}'";
+        if (filter.Status is not null) text += " AND c.status = @status";
         if (filter.AssigneeId is not null) text += " AND c.assigneeId = @assigneeId";
-        var query = new QueryDefinition(text + " ORDER BY c.lastMessageAtMs DESC")
-            .WithParameter("@inboxId", inboxId).WithParameter("@assigneeId", filter.AssigneeId);
+        var query = new QueryDefinition(text + " ORDER BY c.lastMessageAtMs DESC").WithParameter("@inboxId", inboxId);
+        if (filter.Status is { } status) query = query.WithParameter("@status", StatusText(status));
+        if (filter.AssigneeId is { } assignee) query = query.WithParameter("@assigneeId", assignee);
         var page = await (await Container()).ReadPage<Stored>(query, inboxId, pageSize, continuationToken, ct);
         return new Page<Versioned<Conversation>>([.. page.Items.Select(d => new Versioned<Conversation>(d.Conversation, d.ETag))], page.ContinuationToken);
     }

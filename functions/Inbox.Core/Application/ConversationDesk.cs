@@ -1,0 +1,116 @@
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
+
+namespace InboxServerless.Core.Application;
+
+/// <summary>A conversation as an agent opens it: with its messages, oldest first.</summary>
+public sealed record ConversationWithMessages(Conversation Conversation, IReadOnlyList<Message> Messages);
+
+/// <summary>What an agent asks for when assigning: a user, or nobody.</summary>
+public sealed record AssigneeChange(string? AssigneeId);
+
+/// <summary>The agents' use cases: working an inbox's conversations, and reading tickets.</summary>
+public sealed class ConversationDesk(
+    IInboxStore inboxes, IDirectoryStore directories, IConversationStore conversations, ITicketStore tickets, TimeProvider clock)
+{
+    private const int MaxPageSize = 100;
+
+    private static readonly Problem ConversationNotFound = Problem.NotFound("The conversation");
+    private static readonly Problem NotAMember = new(ProblemKind.Forbidden, "Only members of the inbox can work its conversations.");
+
+    public async Task<Outcome<Page<Versioned<Conversation>>>> List(
+        Caller caller, string inboxId, ConversationFilter filter, int? pageSize, string? continuationToken, CancellationToken ct)
+    {
+        var size = pageSize ?? 50;
+        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
+        var visible = await Visible(caller, inboxId, ct);
+        if (!visible.IsSuccess) return visible.Problem!;
+        return await conversations.List(inboxId, filter, size, continuationToken, ct);
+    }
+
+    public async Task<Outcome<Versioned<ConversationWithMessages>>> Get(Caller caller, string inboxId, string conversationId, CancellationToken ct)
+    {
+        var visible = await Visible(caller, inboxId, ct);
+        if (!visible.IsSuccess) return visible.Problem!;
+        if (await conversations.Find(inboxId, conversationId, ct) is not { } found) return ConversationNotFound;
+        var messages = await conversations.Messages(inboxId, conversationId, ct);
+        return new Versioned<ConversationWithMessages>(new ConversationWithMessages(found.Value, messages), found.ETag);
+    }
+
+    /// <summary>Assigns to a member of the inbox with a paid seat, or unassigns; a stale <c>If-Match</c> is a 412.</summary>
+    public async Task<Outcome<Versioned<Conversation>>> Assign(
+        Caller caller, string inboxId, string conversationId, AssigneeChange change, string? ifMatch, CancellationToken ct)
+    {
+        var acting = await Acting(caller, inboxId, ct);
+        if (!acting.IsSuccess) return acting.Problem!;
+        var (inbox, directory) = acting.Value;
+        if (change.AssigneeId is { } id)
+        {
+            var user = directory.FindUser(id);
+            var v = new Validation()
+                .Check(user is not null, "assigneeId", $"No user '{id}' in this account.")
+                .Check(user is null || user.HasPaidSeat, "assigneeId", "Only users with a paid seat can be assigned conversations.")
+                .Check(user is null || inbox.Members.Includes(id, directory), "assigneeId", "The user is not a member of this inbox.");
+            if (!v.IsValid) return Problem.Invalid(v.Errors);
+        }
+
+        return await Change(inboxId, conversationId, ifMatch,
+            c => c with { AssigneeId = change.AssigneeId, AssignedAt = change.AssigneeId is null ? c.AssignedAt : clock.GetUtcNow() }, ct);
+    }
+
+    public async Task<Outcome<Versioned<Conversation>>> Close(Caller caller, string inboxId, string conversationId, string? ifMatch, CancellationToken ct)
+    {
+        var acting = await Acting(caller, inboxId, ct);
+        if (!acting.IsSuccess) return acting.Problem!;
+        return await Change(inboxId, conversationId, ifMatch,
+            c => c.Status == ConversationStatus.Closed ? c : c with { Status = ConversationStatus.Closed, ClosedAt = clock.GetUtcNow() }, ct);
+    }
+
+    public async Task<Outcome<Versioned<Conversation>>> Reopen(Caller caller, string inboxId, string conversationId, string? ifMatch, CancellationToken ct)
+    {
+        var acting = await Acting(caller, inboxId, ct);
+        if (!acting.IsSuccess) return acting.Problem!;
+        return await Change(inboxId, conversationId, ifMatch, c => c with { Status = ConversationStatus.Open }, ct);
+    }
+
+    public async Task<Outcome<Page<Ticket>>> ListTickets(Caller caller, int? pageSize, string? continuationToken, CancellationToken ct)
+    {
+        var size = pageSize ?? 50;
+        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
+        return await tickets.List(caller.AccountId, size, continuationToken, ct);
+    }
+
+    public async Task<Outcome<Ticket>> GetTicket(Caller caller, string ticketId, CancellationToken ct) =>
+        await tickets.Find(caller.AccountId, ticketId, ct) is { } ticket ? ticket : Problem.NotFound("The ticket");
+
+    /// <summary>
+    /// With <c>If-Match</c> the change applies only to that version; without, it is re-read and retried on a race, since
+    /// closing or assigning does not depend on what else changed meanwhile.
+    /// </summary>
+    private async Task<Outcome<Versioned<Conversation>>> Change(
+        string inboxId, string conversationId, string? ifMatch, Func<Conversation, Conversation> change, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await conversations.Find(inboxId, conversationId, ct) is not { } current) return ConversationNotFound;
+            var saved = await conversations.Replace(change(current.Value), ifMatch ?? current.ETag, ct);
+            if (saved.IsSuccess || ifMatch is not null || saved.Problem!.Kind != ProblemKind.PreconditionFailed || attempt == 5) return saved;
+        }
+    }
+
+    private async Task<Outcome<Inbox>> Visible(Caller caller, string inboxId, CancellationToken ct)
+    {
+        if (await inboxes.Find(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
+        if (caller.IsAdmin) return inbox.Value;
+        return Access.CanSee(caller, inbox.Value, await directories.Load(caller.AccountId, ct)) ? inbox.Value : InboxAdmin.NotFound;
+    }
+
+    private async Task<Outcome<(Inbox Inbox, AccountDirectory Directory)>> Acting(Caller caller, string inboxId, CancellationToken ct)
+    {
+        if (await inboxes.Find(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
+        var directory = await directories.Load(caller.AccountId, ct);
+        if (Access.CanAct(caller, inbox.Value, directory)) return (inbox.Value, directory);
+        return Access.CanSee(caller, inbox.Value, directory) ? NotAMember : InboxAdmin.NotFound;
+    }
+}

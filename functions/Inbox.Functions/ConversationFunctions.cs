@@ -1,0 +1,69 @@
+using InboxServerless.Core.Application;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+using InboxServerless.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace InboxServerless.Functions;
+
+/// <summary>The agents' API: an inbox's conversations (list, read, assign, close, reopen) and the account's tickets.</summary>
+public sealed class ConversationFunctions(ConversationDesk desk)
+{
+    private const string Conversation = "inboxes/{inboxId}/conversations/{conversationId}";
+
+    [Function("ListConversations")]
+    public async Task<IResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}/conversations")] HttpRequest request, string inboxId,
+        CancellationToken ct) =>
+        (await request.Caller().Then(caller => Filter(request).Then(filter => request.QueryInt("pageSize")
+            .Then(size => desk.List(caller, inboxId, filter, size, request.Query("continuationToken"), ct)))))
+        .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(c => c.Value), page.ContinuationToken }));
+
+    [Function("GetConversation")]
+    public async Task<IResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Conversation)] HttpRequest request, string inboxId, string conversationId,
+        CancellationToken ct) =>
+        (await request.Caller().Then(caller => desk.Get(caller, inboxId, conversationId, ct))).ToHttp(HttpResults.Ok);
+
+    [Function("SetConversationAssignee")]
+    public async Task<IResult> Assign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Conversation + "/assignee")] HttpRequest request, string inboxId,
+        string conversationId, CancellationToken ct) =>
+        (await request.Caller().Then(caller => request.ReadJson<AssigneeChange>(ct)
+            .Then(change => desk.Assign(caller, inboxId, conversationId, change, request.IfMatch(), ct))))
+        .ToHttp(HttpResults.Ok);
+
+    [Function("CloseConversation")]
+    public async Task<IResult> Close(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/close")] HttpRequest request, string inboxId,
+        string conversationId, CancellationToken ct) =>
+        (await request.Caller().Then(caller => desk.Close(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
+
+    [Function("ReopenConversation")]
+    public async Task<IResult> Reopen(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/reopen")] HttpRequest request, string inboxId,
+        string conversationId, CancellationToken ct) =>
+        (await request.Caller().Then(caller => desk.Reopen(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
+
+    [Function("ListTickets")]
+    public async Task<IResult> ListTickets(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets")] HttpRequest request, CancellationToken ct) =>
+        (await request.Caller().Then(caller => request.QueryInt("pageSize")
+            .Then(size => desk.ListTickets(caller, size, request.Query("continuationToken"), ct))))
+        .ToHttp(page => HttpResults.Json(new { items = page.Items, page.ContinuationToken }));
+
+    [Function("GetTicket")]
+    public async Task<IResult> GetTicket(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}")] HttpRequest request, string ticketId,
+        CancellationToken ct) =>
+        (await request.Caller().Then(caller => desk.GetTicket(caller, ticketId, ct))).ToHttp(t => HttpResults.Json(t));
+
+    private static Outcome<ConversationFilter> Filter(HttpRequest request) => request.Query("status") switch
+    {
+        null => new ConversationFilter(null, request.Query("assigneeId")),
+        "open" => new ConversationFilter(ConversationStatus.Open, request.Query("assigneeId")),
+        "closed" => new ConversationFilter(ConversationStatus.Closed, request.Query("assigneeId")),
+        _ => Problem.Invalid("status", "Use open or closed."),
+    };
+}
