@@ -1,6 +1,7 @@
 using InboxServerless.Azure;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,8 @@ public static class Composition
         services.AddSingleton<InboxAdmin>();
         services.AddSingleton<DirectoryAdmin>();
         services.AddSingleton<ConversationDesk>();
+        services.AddSingleton(configuration.GetSection(MessengerOptions.Section).Get<MessengerOptions>() ?? new MessengerOptions());
+        services.AddSingleton<MessengerInbound>();
         services.AddSingleton<RoutingActivities>();
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();

@@ -1,7 +1,7 @@
 namespace InboxServerless.Core.Domain;
 
 /// <summary>What went wrong, in words the API turns into RFC 7807 problem details.</summary>
-public enum ProblemKind { Invalid, Unauthenticated, Forbidden, NotFound, Conflict, PreconditionFailed, PreconditionRequired, TooLarge, UnsupportedMediaType }
+public enum ProblemKind { Invalid, Unauthenticated, Forbidden, NotFound, Conflict, PreconditionFailed, PreconditionRequired, TooLarge, UnsupportedMediaType, Unavailable }
 
 /// <summary>One offending field, named by its JSON path in the request (for example <c>chat.accentColor</c>).</summary>
 public sealed record FieldError(string Field, string Message);

@@ -33,6 +33,7 @@ public static class HttpResults
             ProblemKind.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
             ProblemKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
             ProblemKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+            ProblemKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
         var body = new ProblemBody($"https://httpstatuses.io/{status}", problem.Title, status, problem.Detail, problem.Errors);

@@ -16,20 +16,12 @@ public static class RequestReading
     {
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return new Problem(ProblemKind.UnsupportedMediaType, "Send JSON.", $"Content-Type '{type}' is not application/json.");
-        if (request.ContentLength > MaxBodyBytes) return TooLarge;
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return TooLarge;
-            buffer.Write(chunk, 0, read);
-        }
+        var body = await request.ReadBytes(MaxBodyBytes, ct);
+        if (!body.IsSuccess) return body.Problem!;
 
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), InboxJson.Api) is { } value
+            return JsonSerializer.Deserialize<T>(body.Value.Span, InboxJson.Api) is { } value
                 ? value
                 : Problem.Invalid("$", "The body must be a JSON object.");
         }
@@ -44,6 +36,24 @@ public static class RequestReading
         }
     }
 
+    /// <summary>The raw body, refused unread past <paramref name="maxBytes"/> (by its Content-Length or as it streams in).</summary>
+    public static async Task<Outcome<ReadOnlyMemory<byte>>> ReadBytes(this HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        var tooLarge = new Problem(ProblemKind.TooLarge, "The body is too large.", $"At most {maxBytes} bytes.");
+        if (request.ContentLength > maxBytes) return tooLarge;
+
+        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes) return tooLarge;
+            buffer.Write(chunk, 0, read);
+        }
+
+        return new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
     public static string? IfMatch(this HttpRequest request) =>
         request.Headers.TryGetValue(HeaderNames.IfMatch, out var value) && value.Count > 0 ? value.ToString() : null;
 
@@ -52,8 +62,6 @@ public static class RequestReading
 
     public static Outcome<int?> QueryInt(this HttpRequest request, string name) =>
         request.Query(name) is not { } text ? (int?)null : int.TryParse(text, out var n) ? n : Problem.Invalid(name, "Must be a whole number.");
-
-    private static readonly Problem TooLarge = new(ProblemKind.TooLarge, "The body is too large.", $"At most {MaxBodyBytes} bytes.");
 
     /// <summary>"$.chat.accentColor" → "chat.accentColor", the way fields are named in problem details.</summary>
     private static string FieldOf(string? path) => path is null or "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;

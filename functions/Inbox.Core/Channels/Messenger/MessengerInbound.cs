@@ -1,0 +1,59 @@
+using System.Text;
+using InboxServerless.Core.Application;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+
+namespace InboxServerless.Core.Channels.Messenger;
+
+/// <summary>Configuration section <c>Messenger</c>: the Meta app's secret and the webhook's verify token.</summary>
+public sealed class MessengerOptions
+{
+    public const string Section = "Messenger";
+
+    public string AppSecret { get; set; } = "";
+    public string VerifyToken { get; set; } = "";
+}
+
+/// <summary>What a webhook delivery came to: the events queued, and the pages no inbox holds (acknowledged, dropped).</summary>
+public sealed record WebhookReceipt(int Queued, IReadOnlyList<string> DroppedPages);
+
+/// <summary>
+/// Receives a Messenger webhook delivery: the signature is checked before anything is parsed, every messaging item
+/// becomes one inbound event, and the delivery is acknowledged only once all its events are queued; if they cannot
+/// be, the answer is 503 and Meta delivers again.
+/// </summary>
+public sealed class MessengerInbound(MessengerOptions options, ChannelResolver resolver, IInboundQueue queue, TimeProvider clock)
+{
+    private static readonly Problem BadSignature = new(ProblemKind.Unauthenticated, "The signature is missing or wrong.",
+        $"Sign the raw body with the app secret: {MessengerWebhook.SignatureHeader}: sha256=<hex>.");
+
+    public string? Verify(string? mode, string? verifyToken, string? challenge) =>
+        MessengerWebhook.Challenge(mode, verifyToken, challenge, options.VerifyToken);
+
+    public async Task<Outcome<WebhookReceipt>> Receive(ReadOnlyMemory<byte> body, string? signature, CancellationToken ct)
+    {
+        if (options.AppSecret.Length == 0 || !MessengerWebhook.IsSigned(body.Span, signature, Encoding.UTF8.GetBytes(options.AppSecret)))
+            return BadSignature;
+        var parsed = MessengerPayload.Parse(body.Span, clock.GetUtcNow());
+        if (!parsed.IsSuccess) return parsed.Problem!;
+
+        var connected = new List<InboundEvent>();
+        var dropped = new List<string>();
+        foreach (var page in parsed.Value!.GroupBy(e => e.BindingKey))
+        {
+            if (await resolver.Resolve(page.Key, ct) is null) dropped.Add(page.Key);
+            else connected.AddRange(page);
+        }
+
+        try
+        {
+            if (connected.Count > 0) await queue.Enqueue(connected, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new Problem(ProblemKind.Unavailable, "The events could not be queued.", e.Message);
+        }
+
+        return new WebhookReceipt(connected.Count, dropped);
+    }
+}

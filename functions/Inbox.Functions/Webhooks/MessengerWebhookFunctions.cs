@@ -1,0 +1,35 @@
+using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
+using InboxServerless.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace InboxServerless.Functions.Webhooks;
+
+/// <summary>
+/// Meta's Messenger webhook. Not behind App Service Authentication (see infra/functionapp.bicep): the handshake token
+/// and the payload signature authenticate Meta instead.
+/// </summary>
+public sealed class MessengerWebhookFunctions(MessengerInbound inbound, ILogger<MessengerWebhookFunctions> log)
+{
+    /// <summary>Meta sends at most 1,000 updates a request; a megabyte holds them with room to spare.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    [Function("VerifyMessengerWebhook")]
+    public IResult Verify([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "webhooks/messenger")] HttpRequest request) =>
+        inbound.Verify(request.Query("hub.mode"), request.Query("hub.verify_token"), request.Query("hub.challenge")) is { } challenge
+            ? Results.Text(challenge, "text/plain")
+            : Results.StatusCode(StatusCodes.Status403Forbidden);
+
+    [Function("ReceiveMessengerWebhook")]
+    public async Task<IResult> Receive(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/messenger")] HttpRequest request, CancellationToken ct) =>
+        (await request.ReadBytes(MaxBodyBytes, ct).Then(body =>
+            inbound.Receive(body, request.Headers[MessengerWebhook.SignatureHeader].FirstOrDefault(), ct)))
+        .ToHttp(receipt =>
+        {
+            foreach (var page in receipt.DroppedPages) log.LogInformation("Messenger events for {Page} dropped: no inbox has this page.", page);
+            return Results.Ok();
+        });
+}
