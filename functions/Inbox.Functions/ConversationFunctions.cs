@@ -13,6 +13,11 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     private const string Conversation = "inboxes/{inboxId}/conversations/{conversationId}";
 
     [Function("ListConversations")]
+    [OpenApiQuery("status", typeof(ConversationStatus), Description = "Only open or only closed conversations.")]
+    [OpenApiQuery("assigneeId", typeof(string), Description = "Only conversations assigned to this user.")]
+    [OpenApiQuery("pageSize", typeof(int), Description = "Items per page, 1 to 100; 50 when left out.")]
+    [OpenApiQuery("continuationToken", typeof(string), Description = "The previous page's continuationToken, to read the next page.")]
+    [OpenApiResponse(200, typeof(Page<Conversation>))]
     public async Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}/conversations")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
@@ -21,12 +26,16 @@ public sealed class ConversationFunctions(ConversationDesk desk)
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(c => c.Value), page.ContinuationToken }));
 
     [Function("GetConversation")]
+    [OpenApiResponse(200, typeof(ConversationWithMessages), ETag = true)]
     public async Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Conversation)] HttpRequest request, string inboxId, string conversationId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => desk.Get(caller, inboxId, conversationId, ct))).ToHttp(HttpResults.Ok);
 
     [Function("SetConversationAssignee")]
+    [OpenApiBody(typeof(AssigneeChange))]
+    [OpenApiIfMatch]
+    [OpenApiResponse(200, typeof(Conversation), ETag = true)]
     public async Task<IResult> Assign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Conversation + "/assignee")] HttpRequest request, string inboxId,
         string conversationId, CancellationToken ct) =>
@@ -35,18 +44,27 @@ public sealed class ConversationFunctions(ConversationDesk desk)
         .ToHttp(HttpResults.Ok);
 
     [Function("CloseConversation")]
+    [OpenApiNoBody]
+    [OpenApiIfMatch]
+    [OpenApiResponse(200, typeof(Conversation), ETag = true)]
     public async Task<IResult> Close(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/close")] HttpRequest request, string inboxId,
         string conversationId, CancellationToken ct) =>
         (await request.Caller().Then(caller => desk.Close(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
 
     [Function("ReopenConversation")]
+    [OpenApiNoBody]
+    [OpenApiIfMatch]
+    [OpenApiResponse(200, typeof(Conversation), ETag = true)]
     public async Task<IResult> Reopen(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/reopen")] HttpRequest request, string inboxId,
         string conversationId, CancellationToken ct) =>
         (await request.Caller().Then(caller => desk.Reopen(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
 
     [Function("ListTickets")]
+    [OpenApiQuery("pageSize", typeof(int), Description = "Items per page, 1 to 100; 50 when left out.")]
+    [OpenApiQuery("continuationToken", typeof(string), Description = "The previous page's continuationToken, to read the next page.")]
+    [OpenApiResponse(200, typeof(Page<Ticket>))]
     public async Task<IResult> ListTickets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets")] HttpRequest request, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.QueryInt("pageSize")
@@ -54,6 +72,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
         .ToHttp(page => HttpResults.Json(new { items = page.Items, page.ContinuationToken }));
 
     [Function("GetTicket")]
+    [OpenApiResponse(200, typeof(Ticket))]
     public async Task<IResult> GetTicket(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}")] HttpRequest request, string ticketId,
         CancellationToken ct) =>

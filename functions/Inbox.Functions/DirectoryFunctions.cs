@@ -10,11 +10,14 @@ namespace InboxServerless.Functions;
 public sealed class DirectoryFunctions(DirectoryAdmin directory)
 {
     [Function("GetDirectory")]
+    [OpenApiResponse(200, typeof(AccountDirectory))]
     public async Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "directory")] HttpRequest request, CancellationToken ct) =>
         (await request.Caller().Then(caller => directory.Get(caller, ct))).ToHttp(d => HttpResults.Json(d));
 
     [Function("SaveUser")]
+    [OpenApiBody(typeof(UserSettings))]
+    [OpenApiResponse(200, typeof(User))]
     public async Task<IResult> SaveUser(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "directory/users/{userId}")] HttpRequest request, string userId,
         CancellationToken ct) =>
@@ -22,6 +25,8 @@ public sealed class DirectoryFunctions(DirectoryAdmin directory)
         .ToHttp(user => HttpResults.Json(user));
 
     [Function("SaveTeam")]
+    [OpenApiBody(typeof(TeamSettings))]
+    [OpenApiResponse(200, typeof(Team))]
     public async Task<IResult> SaveTeam(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "directory/teams/{teamId}")] HttpRequest request, string teamId,
         CancellationToken ct) =>

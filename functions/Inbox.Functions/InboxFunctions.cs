@@ -10,12 +10,18 @@ namespace InboxServerless.Functions;
 public sealed class InboxFunctions(InboxAdmin admin)
 {
     [Function("CreateInbox")]
+    [OpenApiBody(typeof(InboxSettings))]
+    [OpenApiResponse(201, typeof(Inbox), ETag = true, Location = true)]
+    [OpenApiProblem(409)]
     public async Task<IResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inboxes")] HttpRequest request, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<InboxSettings>(ct).Then(settings => admin.Create(caller, settings, ct))))
         .ToHttp(inbox => HttpResults.Created(inbox, $"/api/inboxes/{inbox.Value.Id}"));
 
     [Function("ListInboxes")]
+    [OpenApiQuery("pageSize", typeof(int), Description = "Items per page, 1 to 100; 50 when left out.")]
+    [OpenApiQuery("continuationToken", typeof(string), Description = "The previous page's continuationToken, to read the next page.")]
+    [OpenApiResponse(200, typeof(Page<Inbox>))]
     public async Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes")] HttpRequest request, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.QueryInt("pageSize")
@@ -23,12 +29,17 @@ public sealed class InboxFunctions(InboxAdmin admin)
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(i => i.Value), page.ContinuationToken }));
 
     [Function("GetInbox")]
+    [OpenApiResponse(200, typeof(Inbox), ETag = true)]
     public async Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => admin.Get(caller, inboxId, ct))).ToHttp(HttpResults.Ok);
 
     [Function("UpdateInbox")]
+    [OpenApiBody(typeof(InboxSettings))]
+    [OpenApiIfMatch(Required = true)]
+    [OpenApiResponse(200, typeof(Inbox), ETag = true)]
+    [OpenApiProblem(409)]
     public async Task<IResult> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inboxes/{inboxId}")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
@@ -37,12 +48,17 @@ public sealed class InboxFunctions(InboxAdmin admin)
         .ToHttp(HttpResults.Ok);
 
     [Function("DeleteInbox")]
+    [OpenApiIfMatch]
+    [OpenApiResponse(204)]
     public async Task<IResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "inboxes/{inboxId}")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => admin.Delete(caller, inboxId, request.IfMatch(), ct))).ToHttp(_ => Results.NoContent());
 
     [Function("ConnectChannel")]
+    [OpenApiBody(typeof(ChannelSettings))]
+    [OpenApiResponse(201, typeof(Channel), ETag = true, Location = true)]
+    [OpenApiProblem(409)]
     public async Task<IResult> Connect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inboxes/{inboxId}/channels")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
@@ -51,12 +67,16 @@ public sealed class InboxFunctions(InboxAdmin admin)
         .ToHttp(channel => HttpResults.Created(channel, $"/api/inboxes/{inboxId}/channels/{channel.Value.Id}"));
 
     [Function("GetChannel")]
+    [OpenApiResponse(200, typeof(Channel), ETag = true)]
     public async Task<IResult> GetChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
         (await request.Caller().Then(caller => admin.GetChannel(caller, inboxId, channelId, ct))).ToHttp(HttpResults.Ok);
 
     [Function("UpdateChannel")]
+    [OpenApiBody(typeof(ChannelSettings))]
+    [OpenApiIfMatch(Required = true)]
+    [OpenApiResponse(200, typeof(Channel), ETag = true)]
     public async Task<IResult> UpdateChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
@@ -65,6 +85,8 @@ public sealed class InboxFunctions(InboxAdmin admin)
         .ToHttp(HttpResults.Ok);
 
     [Function("DisconnectChannel")]
+    [OpenApiIfMatch]
+    [OpenApiResponse(204)]
     public async Task<IResult> Disconnect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>

@@ -17,12 +17,20 @@ public sealed class MessengerWebhookFunctions(MessengerInbound inbound, ILogger<
     public const int MaxBodyBytes = 1024 * 1024;
 
     [Function("VerifyMessengerWebhook")]
+    [OpenApiQuery("hub.mode", typeof(string), Description = "subscribe")]
+    [OpenApiQuery("hub.verify_token", typeof(string), Description = "The verify token configured for the app.")]
+    [OpenApiQuery("hub.challenge", typeof(string), Description = "Echoed back when the token matches.")]
+    [OpenApiResponse(200, typeof(string), ContentType = "text/plain", Description = "The challenge, echoed.")]
     public IResult Verify([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "webhooks/messenger")] HttpRequest request) =>
         inbound.Verify(request.Query("hub.mode"), request.Query("hub.verify_token"), request.Query("hub.challenge")) is { } challenge
             ? Results.Text(challenge, "text/plain")
             : Results.StatusCode(StatusCodes.Status403Forbidden);
 
     [Function("ReceiveMessengerWebhook")]
+    [OpenApiBody(typeof(System.Text.Json.Nodes.JsonObject), Description = "Meta's webhook payload: up to 1,000 messaging updates.")]
+    [OpenApiHeader(MessengerWebhook.SignatureHeader, Required = true, Description = "sha256= HMAC of the raw body with the app secret.")]
+    [OpenApiResponse(200, Description = "Every update is queued.")]
+    [OpenApiProblem(503)]
     public async Task<IResult> Receive(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/messenger")] HttpRequest request, CancellationToken ct) =>
         (await request.ReadBytes(MaxBodyBytes, ct).Then(body =>

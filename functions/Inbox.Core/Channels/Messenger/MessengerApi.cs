@@ -1,0 +1,151 @@
+using InboxServerless.Core.Domain;
+
+namespace InboxServerless.Core.Channels.Messenger;
+
+/// <summary>
+/// A text the Send API accepts: not blank, at most 2,000 characters (UTF-16 code units, the stricter count). Only
+/// <see cref="Create"/> makes one, so a text that is too long is refused before any call is made.
+/// </summary>
+public sealed class MessengerText
+{
+    public const int MaxLength = 2_000;
+
+    private MessengerText(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static Outcome<MessengerText> Create(string? text, string field = "text")
+    {
+        if (string.IsNullOrWhiteSpace(text)) return Problem.Invalid(field, "A Messenger message needs a text.");
+        if (text.Length > MaxLength)
+            return Problem.Invalid(field, $"A Messenger message is at most {MaxLength:N0} characters; this one has {text.Length:N0}.");
+        return new MessengerText(text);
+    }
+
+    public override string ToString() => Value;
+}
+
+/// <summary>What a Graph API error means to us (CONTRACTS.md, Send API errors).</summary>
+public enum MessengerErrorKind
+{
+    /// <summary>Code 10 with subcode 2018278: sent outside the allowed window. Permanent.</summary>
+    WindowClosed,
+
+    /// <summary>Code 551 or subcode 1545041: the person is not available (blocked the page, left Messenger). Permanent.</summary>
+    UserUnavailable,
+
+    /// <summary>Codes 4, 17, 32, 613 (and HTTP 429): retry later with backoff.</summary>
+    RateLimited,
+
+    /// <summary>Code 190: the access token expired or was revoked; the page must be connected again.</summary>
+    TokenExpired,
+
+    /// <summary>HTTP 5xx, codes 1 and 2, or no answer at all: retry.</summary>
+    Transient,
+
+    /// <summary>Anything else (permissions, bad parameters, …): permanent.</summary>
+    Other,
+}
+
+/// <summary>A failed Graph call: its kind, Meta's message, and the raw numbers for the log.</summary>
+public sealed record MessengerError(
+    MessengerErrorKind Kind,
+    string Message,
+    int? HttpStatus = null,
+    int? Code = null,
+    int? Subcode = null,
+    string? TraceId = null)
+{
+    public bool Retryable => Kind is MessengerErrorKind.RateLimited or MessengerErrorKind.Transient;
+
+    public override string ToString() =>
+        $"{Kind}: {Message} (http {HttpStatus?.ToString() ?? "-"}, code {Code?.ToString() ?? "-"}, subcode {Subcode?.ToString() ?? "-"}, fbtrace_id {TraceId ?? "-"})";
+}
+
+/// <summary>Maps the error numbers Meta documents to their meaning; the first matching rule wins.</summary>
+public static class MessengerErrors
+{
+    public const int WindowCode = 10;
+    public const int WindowSubcode = 2018278;
+    public const int UserUnavailableCode = 551;
+    public const int UserUnavailableSubcode = 1545041;
+    public const int TokenCode = 190;
+    public static readonly IReadOnlySet<int> RateLimitCodes = new HashSet<int> { 4, 17, 32, 613 };
+    public static readonly IReadOnlySet<int> TransientCodes = new HashSet<int> { 1, 2 };
+
+    public static MessengerErrorKind Classify(int? httpStatus, int? code, int? subcode)
+    {
+        if (code == WindowCode && subcode == WindowSubcode) return MessengerErrorKind.WindowClosed;
+        if (code == UserUnavailableCode || subcode == UserUnavailableSubcode) return MessengerErrorKind.UserUnavailable;
+        if (code == TokenCode) return MessengerErrorKind.TokenExpired;
+        if ((code is { } c && RateLimitCodes.Contains(c)) || httpStatus == 429) return MessengerErrorKind.RateLimited;
+        if ((code is { } t && TransientCodes.Contains(t)) || httpStatus >= 500) return MessengerErrorKind.Transient;
+        return MessengerErrorKind.Other;
+    }
+
+    public static MessengerError Error(string message, int? httpStatus, int? code, int? subcode, string? traceId) =>
+        new(Classify(httpStatus, code, subcode), message, httpStatus, code, subcode, traceId);
+}
+
+/// <summary>The answer of the Send API: the message sent, or why not.</summary>
+public abstract record SendResult
+{
+    private SendResult() { }
+
+    /// <summary><c>{"recipient_id":…,"message_id":…}</c>.</summary>
+    public sealed record Sent(string MessageId, string RecipientId) : SendResult;
+
+    public sealed record Failed(MessengerError Error) : SendResult
+    {
+        public MessengerErrorKind Kind => Error.Kind;
+        public string Message => Error.Message;
+        public bool Retryable => Error.Retryable;
+    }
+}
+
+/// <summary>The answer of a Graph call other than a send: a value, or the error.</summary>
+public readonly record struct MessengerResult<T>
+{
+    private MessengerResult(T? value, MessengerError? error) => (Value, Error) = (value, error);
+
+    public T? Value { get; }
+    public MessengerError? Error { get; }
+    public bool IsSuccess => Error is null;
+
+    public static implicit operator MessengerResult<T>(T value) => new(value, null);
+    public static implicit operator MessengerResult<T>(MessengerError error) => new(default, error);
+}
+
+/// <summary>A user access token from <c>GET /oauth/access_token?grant_type=fb_exchange_token…</c>.</summary>
+public sealed record UserToken(string AccessToken, TimeSpan? ExpiresIn);
+
+/// <summary>
+/// <c>GET /{PAGE_ID}?fields=access_token,name</c>: the page's name, and its access token when the user may manage it
+/// (<c>null</c> otherwise). A page token read with a long-lived user token does not expire.
+/// </summary>
+public sealed record PageInfo(string Id, string Name, string? AccessToken);
+
+/// <summary>
+/// The Messenger Platform as the product uses it (Graph API). Adapters never throw for an answer from Meta or a
+/// network failure: they return it as a <see cref="MessengerError"/>.
+/// </summary>
+public interface IMessengerApi
+{
+    /// <summary><c>POST /{pageId}/messages</c> with the page token: a text to a page-scoped id.</summary>
+    Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct);
+
+    /// <summary>Exchanges a (short-lived) user token for a long-lived one, with the app's id and secret.</summary>
+    Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct);
+
+    /// <summary>The page's id, name and page access token, read with a user token.</summary>
+    Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct);
+
+    /// <summary><c>POST /{pageId}/subscribed_apps</c>: the app receives the page's webhook <paramref name="fields"/>.</summary>
+    Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct);
+
+    /// <summary><c>DELETE /{pageId}/subscribed_apps</c>: the app stops receiving the page's webhooks.</summary>
+    Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct);
+
+    /// <summary><c>POST /me/messenger_profile</c> with the page token: the default-locale greeting of the welcome screen.</summary>
+    Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct);
+}
