@@ -61,6 +61,16 @@ public sealed class ConversationFunctions(ConversationDesk desk)
         string conversationId, CancellationToken ct) =>
         (await request.Caller().Then(caller => desk.Reopen(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
 
+    [Function("ReplyToConversation")]
+    [OpenApiBody(typeof(NewReply))]
+    [OpenApiResponse(201, typeof(Message))]
+    [OpenApiProblem(409, 503)]
+    public async Task<IResult> Reply(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/replies")] HttpRequest request, string inboxId,
+        string conversationId, CancellationToken ct) =>
+        (await request.Caller().Then(caller => request.ReadJson<NewReply>(ct).Then(reply => desk.Reply(caller, inboxId, conversationId, reply, ct))))
+        .ToHttp(message => HttpResults.Json(message, StatusCodes.Status201Created));
+
     [Function("ListTickets")]
     [OpenApiQuery("pageSize", typeof(int), Description = "Items per page, 1 to 100; 50 when left out.")]
     [OpenApiQuery("continuationToken", typeof(string), Description = "The previous page's continuationToken, to read the next page.")]

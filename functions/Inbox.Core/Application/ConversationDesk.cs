@@ -1,3 +1,4 @@
+using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;
@@ -10,9 +11,17 @@ public sealed record ConversationWithMessages(Conversation Conversation, IReadOn
 /// <summary>What an agent asks for when assigning: a user, or nobody.</summary>
 public sealed record AssigneeChange(string? AssigneeId);
 
+/// <summary>An agent's reply, sent through the channel the conversation came from.</summary>
+public sealed record NewReply(string Text);
+
 /// <summary>The agents' use cases: working an inbox's conversations, and reading tickets.</summary>
 public sealed class ConversationDesk(
-    IInboxStore inboxes, IDirectoryStore directories, IConversationStore conversations, ITicketStore tickets, TimeProvider clock)
+    IInboxStore inboxes,
+    IDirectoryStore directories,
+    IConversationStore conversations,
+    ITicketStore tickets,
+    TimeProvider clock,
+    MessengerReplies? messenger = null)
 {
     private const int MaxPageSize = 100;
 
@@ -72,6 +81,40 @@ public sealed class ConversationDesk(
         var acting = await Acting(caller, inboxId, ct);
         if (!acting.IsSuccess) return acting.Problem!;
         return await Change(inboxId, conversationId, ifMatch, c => c with { Status = ConversationStatus.Open }, ct);
+    }
+
+    /// <summary>
+    /// Replies through the conversation's channel (Messenger for now), within that channel's rules. The reply is kept on
+    /// the conversation either way: sent, or failed with the reason; a failure is also the answer's problem.
+    /// </summary>
+    public async Task<Outcome<Message>> Reply(Caller caller, string inboxId, string conversationId, NewReply reply, CancellationToken ct)
+    {
+        var acting = await Acting(caller, inboxId, ct);
+        if (!acting.IsSuccess) return acting.Problem!;
+        if (await conversations.Find(inboxId, conversationId, ct) is not { } found) return ConversationNotFound;
+        var conversation = found.Value;
+        if (acting.Value.Inbox.FindChannel(conversation.ChannelId)?.Settings is not MessengerChannel page || messenger is null)
+            return Problem.Conflict($"Replies on {conversation.ChannelKind} conversations are not supported yet.");
+
+        var result = await messenger.Send(
+            new MessengerReplyRequest(page.PageId, conversation.SenderId, reply.Text, conversation.LastIncomingAt, ReplySender.Person), ct);
+        var now = clock.GetUtcNow();
+        var (id, delivery) = result switch
+        {
+            // The echo Meta sends back has this mid: routing finds the message stored and adds nothing.
+            MessengerReplyResult.Sent sent => (Message.IdFor(ChannelKind.Messenger, sent.MessageId), new MessageDelivery(DeliveryStatus.Sent)),
+            MessengerReplyResult.NotSent failed => (StableId.From("failed-reply", conversationId, now.ToString("O"), caller.UserId),
+                new MessageDelivery(DeliveryStatus.Failed, failed.Kind.ToString(), failed.Problem.Title)),
+            _ => throw new InvalidOperationException(),
+        };
+        if (result is MessengerReplyResult.NotSent { Kind: ReplyFailureKind.InvalidText } invalid) return invalid.Problem;
+
+        var externalId = result is MessengerReplyResult.Sent s ? s.MessageId : id;
+        var message = new Message(id, inboxId, conversationId, externalId, MessageDirection.Outgoing, caller.UserId, reply.Text, null, [], now, delivery);
+        await conversations.AddMessage(message, ct);
+        if (result is MessengerReplyResult.NotSent notSent) return notSent.Problem;
+        await Change(inboxId, conversationId, null, c => c with { LastMessageAt = c.LastMessageAt > now ? c.LastMessageAt : now }, ct);
+        return message;
     }
 
     public async Task<Outcome<Page<Ticket>>> ListTickets(Caller caller, int? pageSize, string? continuationToken, CancellationToken ct)

@@ -83,6 +83,11 @@ public enum MessageDirection { Incoming, Outgoing }
 
 public sealed record Attachment(string Name, string ContentType, string Url);
 
+public enum DeliveryStatus { Sent, Failed }
+
+/// <summary>What became of a reply we sent: sent, or failed and why (window closed, person unavailable, …).</summary>
+public sealed record MessageDelivery(DeliveryStatus Status, string? Failure = null, string? Detail = null);
+
 /// <summary>A message of a conversation; its id derives from the channel's own message id, the idempotency key.</summary>
 public sealed record Message(
     string Id,
@@ -94,7 +99,8 @@ public sealed record Message(
     string? Text,
     string? Html,
     IReadOnlyList<Attachment> Attachments,
-    DateTimeOffset SentAt)
+    DateTimeOffset SentAt,
+    MessageDelivery? Delivery = null)
 {
     public static string IdFor(ChannelKind channel, string externalId) => StableId.From("message", channel.ToString(), externalId);
 }

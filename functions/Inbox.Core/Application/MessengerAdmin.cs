@@ -1,0 +1,27 @@
+using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
+
+namespace InboxServerless.Core.Application;
+
+/// <summary>A Facebook user's access token, to connect a page the user manages (it is exchanged, never stored).</summary>
+public sealed record PageAuthorization(string UserAccessToken);
+
+/// <summary>
+/// Connects the page of a Messenger channel to Meta: exchanges the admin's token for the page's, keeps that as a secret
+/// (never in Cosmos), subscribes the app to the page's webhook and sets the greeting. The channel must be connected to
+/// the inbox first, which is what claims the page for this account.
+/// </summary>
+public sealed class MessengerAdmin(IInboxStore inboxes, MessengerPageConnector connector)
+{
+    public async Task<Outcome<MessengerPageConnection>> ConnectPage(
+        Caller caller, string inboxId, string channelId, PageAuthorization authorization, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
+        if ((await inboxes.Find(caller.AccountId, inboxId, ct))?.Value.FindChannel(channelId)?.Settings is not MessengerChannel page)
+            return Problem.NotFound("The inbox or Messenger channel");
+        if (string.IsNullOrWhiteSpace(authorization.UserAccessToken)) return Problem.Invalid("userAccessToken", "Give a Facebook user access token.");
+        return await connector.Connect(caller.AccountId, page.PageId, authorization.UserAccessToken, page.Greeting, ct);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using InboxServerless.Azure.Cosmos;
+using InboxServerless.Azure.Secrets;
+using InboxServerless.Core.Application;
+using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+
+namespace InboxServerless.Azure.Tests;
+
+/// <summary>An agent's reply on a Messenger conversation, over the Cosmos stores, with Meta faked at its port.</summary>
+[Collection(CosmosCollection.Name)]
+public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+    private readonly CosmosContainers containers = cosmos.NewDatabase();
+    private readonly ManualClock clock = new(T0);
+    private readonly FakeMeta meta = new();
+    private readonly InMemorySecretStore secrets = new();
+    private ConversationDesk desk = null!;
+    private CosmosConversationStore conversations = null!;
+    private static readonly Caller Agent = new("acme", "ann", new HashSet<Role> { Role.Member });
+
+    public async Task InitializeAsync()
+    {
+        var inboxes = new CosmosInboxStore(containers);
+        conversations = new CosmosConversationStore(containers);
+        desk = new ConversationDesk(inboxes, new CosmosDirectoryStore(containers), conversations, new CosmosTicketStore(containers), clock,
+            new MessengerReplies(meta, secrets, clock, new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask }));
+        var inbox = Inbox.Create("inbox-1", "acme", new InboxSettings { Name = "Messenger" }, T0)
+            .WithChannel(new Channel("page-channel", new MessengerChannel { PageId = "4242", PageName = "Acme" }, T0), T0);
+        await inboxes.Create(inbox, default);
+        await secrets.Set(SecretNames.MessengerPageToken("4242"), "page-token", default);
+        await conversations.CreateOrGet(new Conversation
+        {
+            Id = "conv-1", AccountId = "acme", InboxId = "inbox-1", ChannelId = "page-channel", ChannelKind = ChannelKind.Messenger,
+            ThreadKey = "messenger:PSID-1", SenderId = "PSID-1", CreatedAt = T0, LastMessageAt = T0, LastIncomingAt = T0,
+        }, default);
+    }
+
+    public Task DisposeAsync()
+    {
+        containers.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Within_a_day_a_reply_is_a_standard_response_and_is_kept_with_its_mid()
+    {
+        clock.Now = T0.AddHours(23).AddMinutes(59).AddSeconds(59);
+
+        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default);
+
+        Assert.True(reply.IsSuccess, reply.Problem?.Detail);
+        var sent = Assert.Single(meta.Sent);
+        Assert.Equal(("4242", "page-token", "PSID-1", MessengerSendMode.Response), (sent.PageId, sent.Token, sent.Psid, sent.Mode));
+        var stored = (await conversations.Messages("inbox-1", "conv-1", default)).Single();
+        Assert.Equal((MessageDirection.Outgoing, "m_1", DeliveryStatus.Sent), (stored.Direction, stored.ExternalId, stored.Delivery!.Status));
+        Assert.Equal(Message.IdFor(ChannelKind.Messenger, "m_1"), stored.Id); // so Meta's echo adds nothing
+    }
+
+    [Fact]
+    public async Task After_a_day_a_person_replies_with_the_human_agent_tag()
+    {
+        clock.Now = T0.AddDays(1);
+
+        Assert.True((await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Sorry for the wait"), default)).IsSuccess);
+        Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(meta.Sent).Mode);
+    }
+
+    [Fact]
+    public async Task After_seven_days_the_reply_is_refused_before_any_call_and_kept_as_failed()
+    {
+        clock.Now = T0.AddDays(7).AddSeconds(1);
+
+        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hello?"), default);
+
+        Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
+        Assert.Contains("2026-12-02T09:00:00Z", reply.Problem!.Title + reply.Problem.Detail);
+        Assert.Empty(meta.Sent);
+        Assert.Equal(DeliveryStatus.Failed, (await conversations.Messages("inbox-1", "conv-1", default)).Single().Delivery!.Status);
+    }
+
+    [Fact]
+    public async Task A_person_who_blocked_the_page_is_a_clear_failure()
+    {
+        meta.Next = new SendResult.Failed(new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041, "trace"));
+
+        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hi"), default);
+
+        Assert.False(reply.IsSuccess);
+        Assert.Equal(nameof(MessengerErrorKind.UserUnavailable), (await conversations.Messages("inbox-1", "conv-1", default)).Single().Delivery!.Failure);
+    }
+
+    private sealed class FakeMeta : IMessengerApi
+    {
+        public ConcurrentQueue<(string PageId, string Token, string Psid, MessengerSendMode Mode)> Sent { get; } = new();
+        public SendResult? Next { get; set; }
+
+        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+        {
+            if (Next is { } next) return Task.FromResult(next);
+            Sent.Enqueue((pageId, pageAccessToken, psid, mode));
+            return Task.FromResult<SendResult>(new SendResult.Sent($"m_{Sent.Count}", psid));
+        }
+
+        public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct) => throw new NotSupportedException();
+    }
+}
