@@ -1,10 +1,14 @@
 using InboxServerless.Azure;
+using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Notifications;
+using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InboxServerless.Functions;
 
@@ -24,7 +28,18 @@ public static class Composition
         services.AddSingleton<ConversationDesk>();
         services.AddSingleton(configuration.GetSection(MessengerOptions.Section).Get<MessengerOptions>() ?? new MessengerOptions());
         services.AddSingleton<MessengerInbound>();
+        services.AddMessengerGraphApi(configuration);
+        // Page tokens: Key Vault in Azure (Program.cs); a host that names no store keeps them in memory.
+        services.TryAddSingleton<ISecretStore, InMemorySecretStore>();
+        services.AddSingleton<MessengerPageConnector>();
+        services.AddSingleton<MessengerReplies>();
+        services.AddSingleton<MessengerAdmin>();
         services.AddSingleton<RoutingActivities>();
+        // The setup wizard: its use cases, its activities, and the channels' handshakes (none is made yet).
+        services.AddSingleton(configuration.GetSection("SetupWizard").Get<SetupWizardOptions>() ?? new SetupWizardOptions());
+        services.AddSingleton<SetupWizardDesk>();
+        services.AddSingleton<SetupWizardActivities>();
+        services.TryAddSingleton<IChannelConnector, NoHandshakeChannelConnector>();
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());

@@ -14,15 +14,25 @@ public sealed class InboxAdmin(
     /// <summary>A merge (connect, disconnect) re-reads and retries this often when someone else wrote the inbox meanwhile.</summary>
     private const int MergeAttempts = 5;
 
-    public async Task<Outcome<Versioned<Inbox>>> Create(Caller caller, InboxSettings settings, CancellationToken ct)
+    public Task<Outcome<Versioned<Inbox>>> Create(Caller caller, InboxSettings settings, CancellationToken ct) =>
+        Create(caller, NewId(), settings, ct);
+
+    /// <summary>
+    /// Creates the inbox under an id the caller chose (the setup wizard derives it from its own id). Creating it again (a
+    /// retried activity) returns the inbox made before, whatever it holds; a name taken by another inbox is a conflict.
+    /// </summary>
+    public async Task<Outcome<Versioned<Inbox>>> Create(Caller caller, string inboxId, InboxSettings settings, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
         var directory = await directories.Load(caller.AccountId, ct);
         var validation = InboxRules.Validate(settings, directory);
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
 
-        var inbox = Inbox.Create(NewId(), caller.AccountId, settings, clock.GetUtcNow());
-        return NameConflict(await inboxes.Create(inbox, ct), inbox.Name);
+        var inbox = Inbox.Create(inboxId, caller.AccountId, settings, clock.GetUtcNow());
+        var created = await inboxes.Create(inbox, ct);
+        // The store answers a conflict for a taken id as for a taken name: an inbox under this id is the one made before.
+        if (created.Problem?.Kind == ProblemKind.Conflict && await inboxes.Find(caller.AccountId, inboxId, ct) is { } earlier) return earlier;
+        return NameConflict(created, inbox.Name);
     }
 
     public async Task<Outcome<Page<Versioned<Inbox>>>> List(Caller caller, int? pageSize, string? continuationToken, CancellationToken ct)
@@ -76,13 +86,23 @@ public sealed class InboxAdmin(
         return true;
     }
 
-    public async Task<Outcome<Versioned<Channel>>> ConnectChannel(Caller caller, string inboxId, ChannelSettings settings, CancellationToken ct)
+    public Task<Outcome<Versioned<Channel>>> ConnectChannel(Caller caller, string inboxId, ChannelSettings settings, CancellationToken ct) =>
+        ConnectChannel(caller, inboxId, NewId(), settings, ct);
+
+    /// <summary>
+    /// Connects a channel under an id the caller chose. Connecting it again (a retried activity) returns the channel the
+    /// inbox holds under that id, and a binding this channel claimed before is its own: never two channels, never a page
+    /// bound twice.
+    /// </summary>
+    public async Task<Outcome<Versioned<Channel>>> ConnectChannel(
+        Caller caller, string inboxId, string channelId, ChannelSettings settings, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
         var found = await inboxes.Find(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
+        if (found.Value.FindChannel(channelId) is { } connected) return new Versioned<Channel>(connected, found.ETag);
 
-        var channel = new Channel(NewId(), settings, clock.GetUtcNow());
+        var channel = new Channel(channelId, settings, clock.GetUtcNow());
         var validation = ChannelRules.Validate(settings, channel.Id, found.Value, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
 
@@ -135,6 +155,8 @@ public sealed class InboxAdmin(
         var taken = Problem.Conflict($"'{binding.Key}' is already connected to an inbox.");
         var existing = await bindings.Find(binding.Key, ct);
         if (existing is null) return await bindings.Claim(binding, ct) is { IsSuccess: true } retried ? retried : taken;
+        // Claimed by an earlier attempt of this very connection (a retry): it is ours.
+        if (existing.Value.InboxId == binding.InboxId && existing.Value.ChannelId == binding.ChannelId) return existing;
         var boundInbox = await inboxes.Find(existing.Value.AccountId, existing.Value.InboxId, ct);
         if (BindingRules.IsHeld(existing.Value, boundInbox?.Value, clock.GetUtcNow())) return taken;
         var takenOver = await bindings.TakeOver(binding, existing.ETag, ct);

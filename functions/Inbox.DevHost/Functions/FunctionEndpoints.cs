@@ -70,6 +70,9 @@ public static class FunctionEndpoints
         }
 
         if (parameter.ParameterType == typeof(CancellationToken)) return context => context.RequestAborted;
+        // [DurableClient]: the in-memory Durable Task engine's client.
+        if (parameter.ParameterType == typeof(Microsoft.DurableTask.Client.DurableTaskClient))
+            return context => context.RequestServices.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
         if (parameter.ParameterType == typeof(string))
         {
             var name = parameter.Name!;
@@ -79,6 +82,6 @@ public static class FunctionEndpoints
         }
 
         throw FunctionInvocation.Unsupported(function, parameter,
-            "HttpRequest (the trigger), string (route value, then query string) and CancellationToken");
+            "HttpRequest (the trigger), string (route value, then query string), [DurableClient] DurableTaskClient and CancellationToken");
     }
 }

@@ -10,6 +10,8 @@ public static class RoutingTasks
 {
     public static void Register(DurableTaskRegistry registry)
     {
+        // Every orchestration of the app, so that the hosts keep calling this one method.
+        Setup.SetupWizardTasks.Register(registry);
         registry.AddOrchestrator<RouteInboundEvent>();
         Add<string, RouteTarget?>(registry, RouteInboundEvent.Activities.ResolveChannel, (a, key, ct) => a.ResolveChannel(key, ct));
         Add<RouteRequest, FoundThread>(registry, RouteInboundEvent.Activities.FindConversation, (a, r, ct) => a.FindConversation(r, ct));
