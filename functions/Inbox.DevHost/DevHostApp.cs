@@ -1,3 +1,4 @@
+using InboxServerless.Core.Application;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.DevHost.Local;
 using InboxServerless.Functions;
@@ -8,8 +9,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace InboxServerless.DevHost;
 
 /// <summary>
-/// The local stand-in for the Functions host: the function app's own methods, found by their attributes, served by Kestrel,
-/// on the services of the same composition (<see cref="Composition.AddInbox"/>). Used by <c>Program</c> and by the
+/// The local stand-in for the Functions host: the function app's own methods, found by their attributes, served on the
+/// services of the same composition (<see cref="Composition.AddInbox"/>): HTTP functions by Kestrel, timers on their
+/// schedules, the queue consumer by the in-process queue (<see cref="InProcessQueueServices"/>), orchestrations and
+/// activities by the in-memory Durable Task engine (<see cref="DurableFunctions"/>). Used by <c>Program</c> and by the
 /// end-to-end tests.
 /// </summary>
 public static class DevHostApp
@@ -20,9 +23,11 @@ public static class DevHostApp
     /// <summary>
     /// Builds the host. Configuration: <c>appsettings.json</c>, environment, <paramref name="args"/>, then
     /// <paramref name="overrides"/>. Without <c>Cosmos:ConnectionString</c> and <c>Cosmos:Endpoint</c> it starts the local
-    /// Cosmos DB emulator and stops it with the host.
+    /// Cosmos DB emulator and stops it with the host. <paramref name="configureServices"/> runs after the dev host's own
+    /// registrations, so a test can replace or decorate a service (a store that fails on demand, a clock).
     /// </summary>
-    public static async Task<WebApplication> Build(string[] args, IDictionary<string, string?>? overrides = null)
+    public static async Task<WebApplication> Build(
+        string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -61,14 +66,23 @@ public static class DevHostApp
             builder.Services.AddSingleton<TimerFunctionScheduler>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerFunctionScheduler>());
 
+            // Orchestrations and activities: the same classes the function app's Durable functions wrap, on the in-memory
+            // engine; then the queue, whose consumer starts orchestrations on that engine.
+            builder.Services.AddDevHostDurableTask(RoutingTasks.Register);
+            builder.Services.AddInProcessQueue(builder.Configuration, functions);
+
+            configureServices?.Invoke(builder.Services);
+
             app = builder.Build();
             if (emulator is not null) app.Services.GetRequiredService<EmulatorLease>();
             foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
                 FunctionInvocation.CheckConstructible(function, app.Services);
+            DurableFunctions.Check(functions, DurableTaskNames.Of(app.Services));
 
             app.UseDevelopmentPrincipal();
             app.MapFunctions(functions);
             app.MapAdminTrigger();
+            app.MapQueueAdmin();
             var built = app;
             app.Lifetime.ApplicationStarted.Register(() => LogStarted(built, functions, emulator?.Emulator));
             return app;
@@ -82,9 +96,10 @@ public static class DevHostApp
     }
 
     /// <summary>Builds and starts the host; with <c>Urls=http://127.0.0.1:0</c> read the port from <see cref="Addresses"/>.</summary>
-    public static async Task<WebApplication> Start(string[] args, IDictionary<string, string?>? overrides = null, CancellationToken ct = default)
+    public static async Task<WebApplication> Start(
+        string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null, CancellationToken ct = default)
     {
-        var app = await Build(args, overrides);
+        var app = await Build(args, overrides, configureServices);
         try
         {
             await app.StartAsync(ct);
@@ -101,7 +116,10 @@ public static class DevHostApp
     public static IReadOnlyList<Uri> Addresses(this WebApplication app) =>
         [.. (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(a => new Uri(a))];
 
-    /// <summary>The functions this host knows, whatever their trigger: HTTP ones are served, timer ones scheduled.</summary>
+    /// <summary>
+    /// The functions this host knows, whatever their trigger: HTTP ones are served, timer ones scheduled, the queue one fed
+    /// by the in-process queue, Durable ones run by the in-memory engine.
+    /// </summary>
     public static IReadOnlyList<FunctionDescriptor> Functions => FunctionCatalog.All;
 
     /// <summary>
@@ -148,7 +166,11 @@ public static class DevHostApp
         var address = app.Addresses().FirstOrDefault()?.ToString().TrimEnd('/') ?? "(unknown)";
         if (emulator is not null)
             logger.LogInformation("Cosmos DB emulator (in-memory, lost when the dev host stops) at {Endpoint}", emulator.Endpoint);
-        logger.LogInformation("Dev host listening on {Address}, serving {Count} functions:", address, functions.Count);
+        var queue = app.Services.GetRequiredService<InboxServerless.Azure.Local.InProcessInboundQueue>().Options;
+        logger.LogInformation(
+            "Durable orchestrations run on the in-memory Durable Task engine, and inbound events on the in-process queue " +
+            "(at most {MaxDeliveryCount} deliveries, then dead-lettered): their state is lost when the dev host stops.", queue.MaxDeliveryCount);
+        logger.LogInformation("Dev host listening on {Address} (Ctrl+C stops it), serving {Count} functions:", address, functions.Count);
         foreach (var function in functions)
         {
             if (function.Trigger == TriggerKind.Http)
@@ -156,6 +178,11 @@ public static class DevHostApp
                     function.Methods.Count == 0 ? "*" : string.Join(",", function.Methods), address, function.Route);
             else if (function.Trigger == TriggerKind.Timer)
                 logger.LogInformation("  {Function}: timer '{Schedule}'", function.Name, function.Schedule);
+            else if (function.Trigger == TriggerKind.Queue)
+                logger.LogInformation("  {Function}: queue '{Queue}' (in process; POST {Address}/admin/events)", function.Name, function.QueueName, address);
+            else if (function.Trigger is TriggerKind.Orchestration or TriggerKind.Activity)
+                logger.LogInformation("  {Function}: {Kind} (in-memory Durable Task engine)", function.Name,
+                    function.Trigger == TriggerKind.Orchestration ? "orchestration" : "activity");
             else
                 logger.LogWarning("  {Function}: {Trigger} is not served by the dev host", function.Name, function.TriggerType);
         }

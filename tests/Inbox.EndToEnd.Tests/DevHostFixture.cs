@@ -1,13 +1,20 @@
+using InboxServerless.Azure.Local;
+using InboxServerless.Core.Ports;
 using InboxServerless.DevHost;
 using InboxServerless.DevHost.Local;
 using InboxServerless.Functions.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InboxServerless.EndToEnd.Tests;
 
 /// <summary>
 /// One Cosmos DB emulator process and one dev host on a free port for the whole test run. Tests stay apart by account:
 /// each test acts as admins and users of accounts of its own (see <see cref="NewAccount"/>), and nothing crosses accounts.
+/// The in-process queue redelivers at once and dead-letters after <see cref="MaxDeliveryCount"/> tries, and drops no
+/// duplicate (a zero detection window), so a repeated event reaches routing and routing's own idempotency is what is
+/// tested. The host's services are the product's, with two test-only wrappers: <see cref="Faults"/> (a ticket store that
+/// fails for chosen accounts) and <see cref="Deliveries"/> (counts what the queue delivers).
 /// </summary>
 public sealed class DevHostFixture : IAsyncLifetime
 {
@@ -18,6 +25,23 @@ public sealed class DevHostFixture : IAsyncLifetime
     public WebApplication App => app ?? throw new InvalidOperationException("The dev host has not started.");
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    public const int MaxDeliveryCount = 3;
+
+    public TestFaults Faults { get; } = new();
+
+    public DeliveryCounter Deliveries { get; } = new();
+
+    public IServiceProvider Services => App.Services;
+
+    public InProcessInboundQueue Queue => App.Services.GetRequiredService<InProcessInboundQueue>();
+
+    /// <summary>Until every event queued so far is routed or dead-lettered.</summary>
+    public async Task WhenIdle(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        await Queue.WhenIdle(cts.Token);
+    }
 
     public async Task InitializeAsync()
     {
@@ -30,7 +54,14 @@ public sealed class DevHostFixture : IAsyncLifetime
             ["Cosmos:AcceptAnyServerCertificate"] = "true",
             ["Cosmos:Database"] = "endToEnd",
             ["DevHost:Timers:Enabled"] = "false",
+            ["DevHost:Queue:MaxDeliveryCount"] = MaxDeliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00",
+            ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
+        }, services =>
+        {
+            services.Decorate<ITicketStore>((store, _) => new FaultyTicketStore(store, Faults));
+            services.Decorate<IInboundEventHandler>((handler, _) => new CountingHandler(handler, Deliveries));
         });
         BaseAddress = App.Addresses().Single();
     }

@@ -1,7 +1,16 @@
 using System.Net;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using InboxServerless.Azure.Local;
+using InboxServerless.Azure.ServiceBus;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Json;
+using InboxServerless.Core.Ports;
 using InboxServerless.DevHost;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.EndToEnd.Tests.Samples;
+using InboxServerless.Functions.Queue;
+using Microsoft.DurableTask;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
@@ -162,6 +171,10 @@ public sealed class DevHostMachineryTests : IAsyncLifetime
     {
         Assert.NotEmpty(DevHostApp.Functions);
         Assert.All(DevHostApp.Functions.Where(f => f.Trigger == TriggerKind.Http), f => FunctionEndpoints.CreateRequestDelegate(f));
+        Assert.All(DevHostApp.Functions.Where(f => f.Trigger == TriggerKind.Queue), f => new QueueFunctionInvoker(f));
+        Assert.Single(DevHostApp.Functions, f => f.Trigger == TriggerKind.Queue);
+        Assert.Contains(DevHostApp.Functions, f => f.Trigger == TriggerKind.Orchestration);
+        Assert.Contains(DevHostApp.Functions, f => f.Trigger == TriggerKind.Activity);
         Assert.DoesNotContain(DevHostApp.Functions, f => f.Trigger == TriggerKind.Unsupported);
     }
 
@@ -228,5 +241,139 @@ public sealed class DevHostMachineryTests : IAsyncLifetime
         var error = Assert.Throws<InvalidOperationException>(() => new TimerFunctionInvoker(Sample("BrokenTimerParameter")));
         Assert.Contains("BrokenTimerParameter", error.Message);
         Assert.Contains("'retries'", error.Message);
+    }
+
+    // ---- The queue consumer, orchestrations and activities ----
+
+    private static readonly InboundEvent Sample_event = new()
+    {
+        Channel = ChannelKind.Messenger,
+        Type = InboundEventType.Message,
+        BindingKey = "messenger:1234567890",
+        ExternalId = "m_sample",
+        Sender = new InboundSender("psid-1"),
+        Content = new InboundContent { Text = "hi" },
+        SentAt = new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero),
+        ReceivedAt = new DateTimeOffset(2026, 11, 25, 9, 0, 1, TimeSpan.Zero),
+    };
+
+    [Fact]
+    public void Queue_and_durable_functions_are_described_by_their_attributes()
+    {
+        var queue = Sample("SampleQueue");
+        Assert.Equal(TriggerKind.Queue, queue.Trigger);
+        Assert.Equal("serviceBusTrigger", queue.TriggerType);
+        Assert.Equal("inbound-events", queue.QueueName);
+        Assert.Equal("%OtherQueue%", Sample("SampleOtherQueue").QueueName);
+
+        Assert.Equal(TriggerKind.Orchestration, Sample("SampleOrchestration").Trigger);
+        Assert.Equal("orchestrationTrigger", Sample("SampleOrchestration").TriggerType);
+        Assert.Equal(TriggerKind.Activity, Sample("SampleActivity").Trigger);
+        Assert.Equal("activityTrigger", Sample("SampleActivity").TriggerType);
+    }
+
+    [Fact]
+    public async Task The_queue_function_gets_the_message_the_service_bus_sender_writes()
+    {
+        var message = await InboundServiceBusMessage.From(Sample_event, CancellationToken.None);
+        Assert.Equal(Sample_event.MessageId, message.MessageId);
+        Assert.Equal(InboundMessageFormat.SessionId(Sample_event), message.SessionId);
+        Assert.Equal(InboundMessageFormat.ContentType, message.ContentType);
+
+        var services = new ServiceCollection().AddSingleton<Greeter>().BuildServiceProvider();
+        await new QueueFunctionInvoker(Sample("SampleQueue")).Invoke(services, message, CancellationToken.None);
+
+        var (body, data) = SampleQueueFunctions.Received.Last(r => (string?)r.BindingData["MessageId"] == Sample_event.MessageId);
+        Assert.Equal(JsonSerializer.Serialize(Sample_event, InboxJson.Storage), body);
+        Assert.Equal(InboundMessageFormat.SessionId(Sample_event), data["SessionId"]);
+        Assert.Equal($$"""{"{{InboundMessageFormat.VersionProperty}}":{{InboundEvent.CurrentVersion}}}""", data["ApplicationProperties"]);
+
+        // What the function app's consumer does with it: the reader gives back the event that was sent.
+        var reader = new InboundMessageReader(new ClaimCheckStore(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/claim-checks"))));
+        var read = await reader.Read(BinaryData.FromString(body), ApplicationProperties.From(data["ApplicationProperties"]), CancellationToken.None);
+        Assert.Equal(JsonSerializer.Serialize(Sample_event, InboxJson.Storage), JsonSerializer.Serialize(read, InboxJson.Storage));
+    }
+
+    [Fact]
+    public void A_queue_parameter_the_dev_host_cannot_bind_fails_at_startup_naming_it()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new QueueFunctionInvoker(Sample("BrokenQueueParameter")));
+        Assert.Contains("BrokenQueueParameter", error.Message);
+        Assert.Contains("'retries'", error.Message);
+        Assert.Throws<ArgumentException>(() => new QueueFunctionInvoker(Sample("SampleGreet")));
+    }
+
+    [Fact]
+    public void The_in_process_queue_feeds_the_consumer_of_the_inbound_queue_only()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OtherQueue"] = "elsewhere" }).Build();
+        new ServiceCollection().AddInProcessQueue(configuration, [Sample("SampleQueue")]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddInProcessQueue(configuration, [Sample("SampleOtherQueue")]));
+        Assert.Contains("SampleOtherQueue", error.Message);
+        Assert.Contains("'elsewhere'", error.Message);
+    }
+
+    [Fact]
+    public async Task Events_on_the_in_process_queue_reach_the_queue_function()
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<Greeter>()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddInProcessQueue(new ConfigurationBuilder().Build(), [Sample("SampleQueue")])
+            .BuildServiceProvider();
+        var queueHost = services.GetRequiredService<InProcessQueueHost>();
+        await queueHost.StartAsync(CancellationToken.None);
+        try
+        {
+            var inboundEvent = Sample_event with { ExternalId = "m_" + Guid.NewGuid().ToString("N") };
+            await services.GetRequiredService<IInboundQueue>().Enqueue([inboundEvent], CancellationToken.None);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await services.GetRequiredService<InProcessInboundQueue>().WhenIdle(cts.Token);
+            Assert.Contains(SampleQueueFunctions.Received, r => (string?)r.BindingData["MessageId"] == inboundEvent.MessageId);
+        }
+        finally
+        {
+            await queueHost.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public void Durable_functions_must_be_registered_with_the_engine_under_their_names()
+    {
+        FunctionDescriptor[] durable = [Sample("SampleOrchestration"), Sample("SampleActivity")];
+        var (orchestration, activity) = (durable[0].Name, durable[1].Name);
+
+        var complete = new DurableTaskRegistry();
+        complete.AddOrchestrator(orchestration, new NoOrchestrator());
+        complete.AddActivity(activity, new EchoActivity());
+        Assert.Empty(DurableFunctions.Problems(durable, DurableTaskNames.Of(complete)));
+        DurableFunctions.Check(durable, DurableTaskNames.Of(complete));
+
+        // An activity under another name: the function is not served, and the engine runs what Azure would not.
+        var misnamed = new DurableTaskRegistry();
+        misnamed.AddOrchestrator(orchestration, new NoOrchestrator());
+        misnamed.AddActivity(activity + "V2", new EchoActivity());
+        var error = Assert.Throws<InvalidOperationException>(() => DurableFunctions.Check(durable, DurableTaskNames.Of(misnamed)));
+        Assert.Contains("'SampleActivity'", error.Message);
+        Assert.Contains("'SampleActivityV2'", error.Message);
+
+        // Registered as the wrong kind is not registered.
+        var wrongKind = new DurableTaskRegistry();
+        wrongKind.AddActivity(orchestration, new EchoActivity());
+        wrongKind.AddActivity(activity, new EchoActivity());
+        Assert.Contains(DurableFunctions.Problems(durable, DurableTaskNames.Of(wrongKind)), p => p.Contains("'SampleOrchestration'"));
+    }
+
+    private sealed class NoOrchestrator : TaskOrchestrator<string?, string?>
+    {
+        public override Task<string?> RunAsync(TaskOrchestrationContext context, string? input) => Task.FromResult(input);
+    }
+
+    private sealed class EchoActivity : TaskActivity<string?, string?>
+    {
+        public override Task<string?> RunAsync(TaskActivityContext context, string? input) => Task.FromResult(input);
     }
 }

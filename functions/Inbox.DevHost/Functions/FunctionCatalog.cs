@@ -5,8 +5,12 @@ using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 
 namespace InboxServerless.DevHost.Functions;
 
-/// <summary>The kinds of trigger the dev host knows. Anything else is listed as <see cref="Unsupported"/>.</summary>
-public enum TriggerKind { Http, Timer, Unsupported }
+/// <summary>
+/// The kinds of trigger the dev host knows: HTTP (served by Kestrel), timers (scheduled), the Service Bus queue (served by
+/// the in-process queue), Durable orchestrations and activities (run by the in-memory Durable Task engine, which must
+/// register them under the same names). Anything else is listed as <see cref="Unsupported"/>.
+/// </summary>
+public enum TriggerKind { Http, Timer, Queue, Orchestration, Activity, Unsupported }
 
 /// <summary>
 /// One function of the function app, found by its attributes the way the Functions SDK finds it for
@@ -20,6 +24,7 @@ public enum TriggerKind { Http, Timer, Unsupported }
 /// <param name="Schedule">Timer only: the schedule as written (an NCrontab expression, a <c>TimeSpan</c> or a <c>%setting%</c>).</param>
 /// <param name="RunOnStartup">Timer only.</param>
 /// <param name="Method">The method the host invokes.</param>
+/// <param name="QueueName">Queue only: the queue as written (a name or a <c>%setting%</c>).</param>
 public sealed record FunctionDescriptor(
     string Name,
     TriggerKind Trigger,
@@ -28,7 +33,8 @@ public sealed record FunctionDescriptor(
     string? Route,
     string? Schedule,
     bool RunOnStartup,
-    MethodInfo Method)
+    MethodInfo Method,
+    string? QueueName = null)
 {
     public string EntryPoint => $"{Method.DeclaringType!.FullName}.{Method.Name}";
 
@@ -38,6 +44,9 @@ public sealed record FunctionDescriptor(
     {
         TriggerKind.Http => $"{Name}: [{(Methods.Count == 0 ? "*" : string.Join(",", Methods))}] {Route}",
         TriggerKind.Timer => $"{Name}: timer {Schedule}",
+        TriggerKind.Queue => $"{Name}: queue {QueueName} (in process)",
+        TriggerKind.Orchestration => $"{Name}: orchestration (in-memory Durable Task engine)",
+        TriggerKind.Activity => $"{Name}: activity (in-memory Durable Task engine)",
         _ => $"{Name}: {TriggerType} (not served by the dev host)",
     };
 }
@@ -99,6 +108,19 @@ public static class FunctionCatalog
                     ?? throw new InvalidOperationException($"Timer function '{name}' has no schedule.");
                 var runOnStartup = timer.GetType().GetProperty("RunOnStartup")?.GetValue(timer) is true;
                 return new(name, TriggerKind.Timer, "timerTrigger", [], null, schedule, runOnStartup, method);
+
+            // The Service Bus trigger is declared by the function app itself (its worker package is not served here).
+            case var queue when queue.GetType().Name == "ServiceBusTriggerAttribute":
+                var queueName = queue.GetType().GetProperty("QueueName")?.GetValue(queue) as string
+                    ?? throw new InvalidOperationException($"Queue function '{name}' names no queue.");
+                return new(name, TriggerKind.Queue, "serviceBusTrigger", [], null, null, false, method, queueName);
+
+            // Durable Functions: the engine runs the orchestrator and activity classes registered under these names.
+            case var orchestration when orchestration.GetType().Name == "OrchestrationTriggerAttribute":
+                return new(name, TriggerKind.Orchestration, "orchestrationTrigger", [], null, null, false, method);
+
+            case var activity when activity.GetType().Name == "ActivityTriggerAttribute":
+                return new(name, TriggerKind.Activity, "activityTrigger", [], null, null, false, method);
 
             default:
                 return new(name, TriggerKind.Unsupported, BindingType(attribute.GetType()), [], null, null, false, method);

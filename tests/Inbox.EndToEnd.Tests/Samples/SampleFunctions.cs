@@ -141,3 +141,44 @@ public sealed class UnsupportedTimerFunctions
     {
     }
 }
+
+// ---- The queue consumer, orchestrations and activities ----
+
+public sealed class SampleQueueFunctions(Greeter greeter)
+{
+    public static readonly System.Collections.Concurrent.ConcurrentQueue<(string Body, IReadOnlyDictionary<string, object?> BindingData)> Received = new();
+
+    [Function("SampleQueue")]
+    public Task Consume(
+        [ServiceBusTrigger("inbound-events", Connection = "ServiceBus", IsSessionsEnabled = true)] string message,
+        FunctionContext context,
+        CancellationToken ct)
+    {
+        _ = greeter.Greet("queue");
+        Received.Enqueue((message, context.BindingContext.BindingData));
+        return Task.CompletedTask;
+    }
+
+    [Function("SampleOtherQueue")]
+    public void Other([ServiceBusTrigger("%OtherQueue%")] BinaryData message)
+    {
+    }
+}
+
+public sealed class UnsupportedQueueFunctions
+{
+    [Function("BrokenQueueParameter")]
+    public void Run([ServiceBusTrigger("inbound-events")] string message, int retries)
+    {
+    }
+}
+
+public static class SampleDurableFunctions
+{
+    [Function("SampleOrchestration")]
+    public static Task<string> Orchestrate([OrchestrationTrigger] Microsoft.DurableTask.TaskOrchestrationContext context) =>
+        context.CallActivityAsync<string>("SampleActivity", "hello");
+
+    [Function("SampleActivity")]
+    public static string Act([ActivityTrigger] string input) => input;
+}
