@@ -65,9 +65,9 @@ public sealed class InboxAdmin(
     public async Task<Outcome<Versioned<Inbox>>> Update(Caller caller, string inboxId, InboxSettings settings, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
-        if (ifMatch is null) return IfMatchRequired;
         var found = await inboxes.Find(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
+        if (ifMatch is null) return IfMatchRequired;
         var validation = InboxRules.Validate(settings, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
         return Changed(inboxId, NameConflict(await inboxes.Replace(found.Value.With(settings, clock.GetUtcNow()), ifMatch, ct), settings.Name));
@@ -118,9 +118,9 @@ public sealed class InboxAdmin(
         Caller caller, string inboxId, string channelId, ChannelSettings settings, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
-        if (ifMatch is null) return IfMatchRequired;
         var found = await inboxes.Find(caller.AccountId, inboxId, ct);
         if (found?.Value.FindChannel(channelId) is not { } current) return ChannelNotFound;
+        if (ifMatch is null) return IfMatchRequired;
 
         var change = ChannelRules.ValidateChange(current.Settings, settings, channelId);
         if (!change.IsValid) return Problem.Invalid(change.Errors);

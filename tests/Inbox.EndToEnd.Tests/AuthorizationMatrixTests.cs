@@ -1,0 +1,187 @@
+using System.Net;
+using InboxServerless.DevHost.Functions;
+using InboxServerless.Functions.Http;
+
+namespace InboxServerless.EndToEnd.Tests;
+
+/// <summary>
+/// Every HTTP endpoint of the function app, tried as each role and as another account's admin. The table below must
+/// classify every endpoint the app serves: a new endpoint fails the test until someone decides who may call it.
+/// </summary>
+[Collection(DevHostCollection.Name)]
+public sealed class AuthorizationMatrixTests(DevHostFixture host)
+{
+    /// <summary>Who an endpoint is for.</summary>
+    private enum Audience
+    {
+        /// <summary>Account admins (super admins included): setting inboxes and channels up.</summary>
+        Admins,
+
+        /// <summary>Whoever can see the inbox (its members, and admins); others are told it does not exist.</summary>
+        InboxReaders,
+
+        /// <summary>Members of the inbox only: working its conversations. A super admin who is not a member may not.</summary>
+        InboxMembers,
+
+        /// <summary>Any user of the account, on the account's own data.</summary>
+        AccountUsers,
+
+        /// <summary>Not behind the principal at all (webhooks check signatures; the API description is public).</summary>
+        Public,
+    }
+
+    private static readonly Dictionary<string, Audience> Table = new()
+    {
+        ["CreateInbox"] = Audience.Admins, ["UpdateInbox"] = Audience.Admins, ["DeleteInbox"] = Audience.Admins,
+        ["ConnectChannel"] = Audience.Admins, ["UpdateChannel"] = Audience.Admins, ["DisconnectChannel"] = Audience.Admins,
+        ["ConnectMessengerPage"] = Audience.Admins, ["SaveUser"] = Audience.Admins, ["SaveTeam"] = Audience.Admins,
+        ["StartSetup"] = Audience.Admins, ["SubmitSetupStep"] = Audience.Admins, ["GetSetup"] = Audience.Admins, ["CancelSetup"] = Audience.Admins,
+        ["GetInbox"] = Audience.InboxReaders, ["GetChannel"] = Audience.InboxReaders,
+        ["ListConversations"] = Audience.InboxReaders, ["GetConversation"] = Audience.InboxReaders,
+        ["SetConversationAssignee"] = Audience.InboxMembers, ["CloseConversation"] = Audience.InboxMembers,
+        ["ReopenConversation"] = Audience.InboxMembers, ["ReplyToConversation"] = Audience.InboxMembers,
+        ["ListInboxes"] = Audience.AccountUsers, ["GetDirectory"] = Audience.AccountUsers,
+        ["ListTickets"] = Audience.AccountUsers, ["GetTicket"] = Audience.AccountUsers,
+        ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public, ["GetOpenApiDocument"] = Audience.Public,
+    };
+
+    /// <summary>Endpoints whose route names no existing resource: another account's admin acts in its own account.</summary>
+    private static readonly HashSet<string> OwnAccountOnly = ["CreateInbox", "StartSetup", "SaveUser", "SaveTeam", "ListInboxes", "GetDirectory", "ListTickets"];
+
+    private static IEnumerable<FunctionDescriptor> HttpFunctions => FunctionCatalog.All.Where(f => f.Trigger == TriggerKind.Http);
+
+    [Fact]
+    public void Every_endpoint_is_classified()
+    {
+        var unclassified = HttpFunctions.Select(f => f.Name).Where(name => !Table.ContainsKey(name)).ToList();
+
+        Assert.True(unclassified.Count == 0, $"Decide who may call: {string.Join(", ", unclassified)}");
+    }
+
+    [Fact]
+    public async Task Each_endpoint_answers_each_role_as_its_audience_says()
+    {
+        var account = DevHostFixture.NewAccount();
+        var world = await World.Create(host, account);
+        using var stranger = host.Admin(DevHostFixture.NewAccount());
+        using var member = host.As(account, "alice");
+        using var outsider = host.As(account, "bob");
+        using var superAdmin = host.As(account, "sam", ClientPrincipal.SuperAdminRole);
+        var failures = new List<string>();
+
+        foreach (var function in HttpFunctions.Where(f => Table.GetValueOrDefault(f.Name) != Audience.Public))
+        {
+            foreach (var method in function.Methods)
+            {
+                var path = world.Path(function.Route!);
+                async Task<HttpStatusCode> Call(HttpClient client) =>
+                    (await client.Send(new HttpMethod(method), path, BodyFor(function.Name), ifMatch: null)).StatusCode;
+                void Expect(string who, HttpStatusCode actual, Func<HttpStatusCode, bool> ok, string expected)
+                {
+                    if (!ok(actual)) failures.Add($"{function.Name} {method} {path} as {who}: {(int)actual}, expected {expected}");
+                }
+
+                var audience = Table[function.Name];
+                var strangerStatus = await Call(stranger);
+                if (OwnAccountOnly.Contains(function.Name))
+                    Expect("another account's admin", strangerStatus, s => (int)s < 500, "not a 5xx"); // acts in its own account
+                else
+                    Expect("another account's admin", strangerStatus, s => s is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, "404/403");
+
+                switch (audience)
+                {
+                    case Audience.Admins:
+                        Expect("a member", await Call(member), s => s == HttpStatusCode.Forbidden, "403");
+                        break;
+                    case Audience.InboxReaders:
+                        Expect("a member", await Call(member), IsSuccess, "2xx");
+                        Expect("a super admin", await Call(superAdmin), IsSuccess, "2xx");
+                        Expect("a user outside the inbox", await Call(outsider), s => s == HttpStatusCode.NotFound, "404");
+                        break;
+                    case Audience.InboxMembers:
+                        Expect("a super admin outside the inbox", await Call(superAdmin), s => s == HttpStatusCode.Forbidden, "403");
+                        Expect("a user outside the inbox", await Call(outsider), s => s == HttpStatusCode.NotFound, "404");
+                        Expect("a member", await Call(member), s => s != HttpStatusCode.Forbidden && s != HttpStatusCode.NotFound && (int)s < 500,
+                            "allowed");
+                        break;
+                    case Audience.AccountUsers:
+                        Expect("a member", await Call(member), IsSuccess, "2xx");
+                        break;
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        await world.AssertUnchanged();
+    }
+
+    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
+
+    /// <summary>A valid body for each endpoint that reads one, so what answers is the access check, not validation.</summary>
+    private static string? BodyFor(string function) => function switch
+    {
+        "CreateInbox" => """{"name":"Matrix new"}""",
+        "UpdateInbox" => """{"name":"Matrix renamed"}""",
+        "ConnectChannel" => """{"kind":"form","formId":"matrix-other"}""",
+        "UpdateChannel" => """{"kind":"form","formId":"matrix-form"}""",
+        "ConnectMessengerPage" => """{"userAccessToken":"EAAB"}""",
+        "SaveUser" => """{"name":"Zed","email":"zed@matrix.test"}""",
+        "SaveTeam" => """{"name":"Team","memberIds":[]}""",
+        "SubmitSetupStep" => """{"name":"Wizard inbox"}""",
+        "SetConversationAssignee" => """{"assigneeId":"alice"}""",
+        "ReplyToConversation" => """{"text":"Hello"}""",
+        _ => null,
+    };
+
+    /// <summary>An account with an inbox only alice belongs to, a form channel, a routed conversation with a ticket, and a wizard.</summary>
+    private sealed class World(DevHostFixture host, string account, Dictionary<string, string> ids, string inboxEtag)
+    {
+        public static async Task<World> Create(DevHostFixture host, string account)
+        {
+            using var admin = host.Admin(account);
+            await admin.Send(HttpMethod.Put, "api/directory/users/alice", """{"name":"Alice","email":"alice@matrix.test","hasPaidSeat":true}""").Expect(HttpStatusCode.OK);
+            await admin.Send(HttpMethod.Put, "api/directory/users/bob", """{"name":"Bob","email":"bob@matrix.test","hasPaidSeat":true}""").Expect(HttpStatusCode.OK);
+            var inbox = await (await admin.Send(HttpMethod.Post, "api/inboxes",
+                """{"name":"Restricted","members":{"everyone":false,"userIds":["alice"]}}""").Expect(HttpStatusCode.Created)).Body();
+            var inboxId = inbox["id"]!.GetValue<string>();
+            var formId = "matrix-form-" + Guid.NewGuid().ToString("N")[..8];
+            var channel = await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels",
+                "{\"kind\":\"form\",\"formId\":\"" + formId + "\",\"routing\":{\"tickets\":{\"pipeline\":\"support\",\"status\":\"new\"}}}").Expect(HttpStatusCode.Created)).Body();
+            await admin.Send(HttpMethod.Post, "admin/events", $$"""
+                {"channel":"form","type":"message","bindingKey":"form:{{formId}}","externalId":"submission-1",
+                 "sender":{"id":"visitor@customer.test","email":"visitor@customer.test"},
+                 "sentAt":"2026-11-25T09:00:00Z","receivedAt":"2026-11-25T09:00:00Z"}
+                """).Expect(HttpStatusCode.Accepted);
+            await host.WhenIdle();
+            var conversation = (await (await admin.GetAsync($"api/inboxes/{inboxId}/conversations").Expect(HttpStatusCode.OK)).Body())["items"]![0]!;
+            var setup = await (await admin.Send(HttpMethod.Post, "api/setup").Expect(HttpStatusCode.Accepted)).Body();
+            var etag = (await admin.GetAsync($"api/inboxes/{inboxId}").Expect(HttpStatusCode.OK)).ETag();
+            return new World(host, account, new Dictionary<string, string>
+            {
+                ["inboxId"] = inboxId,
+                ["channelId"] = channel["id"]!.GetValue<string>(),
+                ["conversationId"] = conversation["id"]!.GetValue<string>(),
+                ["ticketId"] = conversation["ticketId"]!.GetValue<string>(),
+                ["id"] = setup["id"]!.GetValue<string>(),
+                ["step"] = "name",
+                ["userId"] = "carol",
+                ["teamId"] = "matrix",
+            }, etag);
+        }
+
+        public string Path(string route) =>
+            ids.Aggregate(route, (path, id) => path.Replace("{" + id.Key + "}", id.Value, StringComparison.Ordinal));
+
+        /// <summary>Nothing the refused calls tried reached the account: the inbox and the directory are as they were.</summary>
+        public async Task AssertUnchanged()
+        {
+            using var admin = host.Admin(account);
+            var read = await admin.GetAsync($"api/inboxes/{ids["inboxId"]}").Expect(HttpStatusCode.OK);
+            Assert.Equal(inboxEtag, read.ETag());
+            var directory = await (await admin.GetAsync("api/directory").Expect(HttpStatusCode.OK)).Body();
+            Assert.Equal(["alice", "bob"], directory["users"]!.AsArray().Select(u => u!["id"]!.GetValue<string>()).Order());
+            Assert.Empty(directory["teams"]!.AsArray());
+            Assert.Equal([ids["inboxId"]], await admin.InboxIds());
+        }
+    }
+}
