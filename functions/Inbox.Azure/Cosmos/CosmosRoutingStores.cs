@@ -19,6 +19,10 @@ public sealed class CosmosContactStore(CosmosContainers containers) : IContactSt
         var created = await container.CreateOrGet(new ContactDocument(contact.Id, contact.AccountId, contact), contact.Id, contact.AccountId, ct);
         return created.Resource.Contact;
     }
+
+    public async Task Save(Contact contact, CancellationToken ct) =>
+        await (await containers.Get(CosmosContainers.Contacts)).UpsertItemAsync(
+            new ContactDocument(contact.Id, contact.AccountId, contact), new PartitionKey(contact.AccountId), cancellationToken: ct);
 }
 
 /// <summary>Tickets in <c>tickets</c>, partitioned by account; at most one per conversation (its id derives from it).</summary>

@@ -31,7 +31,11 @@ public sealed record Contact(
     string? Email,
     string? Name,
     string? OwnerId,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    ConsentStatus? Consent = null);
+
+/// <summary>Where a contact stands on an inbox's explicit consent question (Messenger).</summary>
+public enum ConsentStatus { Asked, Given, Refused }
 
 public enum ConversationStatus { Open, Closed }
 
@@ -64,6 +68,9 @@ public sealed record Conversation
     /// <summary>Why routing did not do something it would have (no ticket because of a limit, nobody to assign).</summary>
     public string? RoutingNote { get; init; }
 
+    /// <summary>When the channel's instant reply (and consent question) went out: once per conversation.</summary>
+    public DateTimeOffset? GreetedAt { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>The newest message's time, whatever the order the messages arrived in.</summary>
@@ -74,6 +81,19 @@ public sealed record Conversation
 
     /// <summary>Messenger read receipts: the contact has read everything sent up to here.</summary>
     public DateTimeOffset? ReadByContactUpTo { get; init; }
+
+    /// <summary>
+    /// Messenger: the end of the 7-day reply window (<c>LastIncomingAt</c> + 7 days) the assignee was warned about, a day
+    /// ahead, by the window watch. A new message from the person opens a new window with another end, warned about anew.
+    /// </summary>
+    public DateTimeOffset? WindowWarnedFor { get; init; }
+
+    /// <summary>
+    /// Messenger: set by the window watch once the 7-day window has closed, to the instant it closed (<c>LastIncomingAt</c>
+    /// + 7 days): no reply is possible. It holds while it equals that instant; a newer message from the person opens a new
+    /// window and the marker no longer applies.
+    /// </summary>
+    public DateTimeOffset? WindowClosedAt { get; init; }
 
     /// <summary>One conversation per thread of an inbox, whatever delivers its first message.</summary>
     public static string IdFor(string inboxId, string threadKey) => StableId.From("conversation", inboxId, threadKey);

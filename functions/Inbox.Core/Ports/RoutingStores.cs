@@ -8,6 +8,9 @@ public interface IContactStore
 
     /// <summary>Creates the contact, or returns the one created before under the same id.</summary>
     Task<Contact> CreateOrGet(Contact contact, CancellationToken ct);
+
+    /// <summary>Writes the contact as it is (last writer wins: for answers such as consent, the latest is right).</summary>
+    Task Save(Contact contact, CancellationToken ct);
 }
 
 /// <summary>Open conversations per assignee, and who was assigned last: the inputs of a fair assignment.</summary>
@@ -36,6 +39,13 @@ public interface IConversationStore
     Task<Page<Versioned<Conversation>>> List(string inboxId, ConversationFilter filter, int pageSize, string? continuationToken, CancellationToken ct);
 
     Task<AssignmentLoad> AssignmentLoad(string inboxId, CancellationToken ct);
+
+    /// <summary>
+    /// Messenger conversations, of every inbox, whose 7-day reply window ends in [<paramref name="from"/>,
+    /// <paramref name="to"/>) and that the window watch is not done with (not yet marked closed for that end); all
+    /// pages read. For <see cref="Channels.Messenger.MessengerWindowWatch"/>.
+    /// </summary>
+    Task<IReadOnlyList<Versioned<Conversation>>> WindowsClosingBetween(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 }
 
 public interface ITicketStore

@@ -34,6 +34,12 @@ public sealed class RoutingFunctions(RoutingActivities steps)
     [Function(RouteInboundEvent.Activities.CreateTicket)]
     public Task<TicketOutcome> CreateTicket([ActivityTrigger] ConversationRef request, CancellationToken ct) => steps.CreateTicket(request, ct);
 
+    [Function(RouteInboundEvent.Activities.GreetNewConversation)]
+    public Task<bool> GreetNewConversation([ActivityTrigger] ConversationRef request, CancellationToken ct) => steps.GreetNewConversation(request, ct);
+
+    [Function(RouteInboundEvent.Activities.RecordConsent)]
+    public Task<bool> RecordConsent([ActivityTrigger] RouteRequest request, CancellationToken ct) => steps.RecordConsent(request, ct);
+
     [Function(RouteInboundEvent.Activities.NotifyUnassigned)]
     public Task<bool> NotifyUnassigned([ActivityTrigger] ConversationRef request, CancellationToken ct) => steps.NotifyUnassigned(request, ct);
 }

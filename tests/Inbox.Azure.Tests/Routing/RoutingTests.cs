@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
+using InboxServerless.Azure.Secrets;
+using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
@@ -20,6 +22,8 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     private readonly ManualClock clock = new(T0);
     private readonly OutboxMailSender mail = new();
     private readonly RecordingSlack slack = new();
+    private readonly RecordingMeta meta = new();
+    private readonly InMemorySecretStore secrets = new();
     private DurableTaskTestHost host = null!;
     private InboxAdmin admin = null!;
     private CosmosConversationStore conversations = null!;
@@ -43,6 +47,10 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton<IMailSender>(mail);
                 services.AddSingleton<ISlackNotifier>(slack);
                 services.AddSingleton<ChannelResolver>();
+                services.AddSingleton<IMessengerApi>(meta);
+                services.AddSingleton<ISecretStore>(secrets);
+                services.AddSingleton(new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask });
+                services.AddSingleton<MessengerReplies>();
                 services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RoutingActivities>(sp, 3)); // 3 tickets per contact
                 services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp));
             },
@@ -252,6 +260,63 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.InRange(requests.Count, 1, 4);
         Assert.All(requests, r => Assert.False(r.IsQuery, $"{r.Method} {r.Resource} is a query"));
         Assert.All(requests, r => Assert.True(r.NamesPartition, $"{r.Method} {r.Resource} names no partition"));
+    }
+
+    [Fact]
+    public async Task A_new_messenger_conversation_gets_the_instant_reply_and_the_consent_question_once_and_the_answer_is_kept()
+    {
+        var page = new MessengerChannel
+        {
+            PageId = "8080", PageName = "Acme",
+            InstantReply = new InstantReply { Enabled = true, Text = "Thanks! We reply within the hour." },
+            Consent = new MessengerConsent { Mode = ConsentMode.Explicit, Text = "May we keep this conversation? Reply yes or no." },
+        };
+        var (inboxId, _) = await Inbox(page);
+        await secrets.Set(SecretNames.MessengerPageToken("8080"), "page-token", default);
+
+        var first = await Route(Messenger("8080", "psid-g", "mid.g.1", T0));
+        await Route(Messenger("8080", "psid-g", "mid.g.1", T0)); // redelivered: no second greeting
+        await Route(Messenger("8080", "psid-g", "mid.g.2", T0.AddSeconds(5)) with { Content = new InboundContent { Text = " Yes " } });
+
+        Assert.Equal(["Thanks! We reply within the hour.", "May we keep this conversation? Reply yes or no."], meta.Texts);
+        var messages = await conversations.Messages(inboxId, first.ConversationId!, default);
+        Assert.Equal(2, messages.Count(m => m.Direction == MessageDirection.Outgoing));
+        var contact = await new CosmosContactStore(containers).Find(Account, ContactKey.Messenger("8080", "psid-g").ContactId(Account), default);
+        Assert.Equal(ConsentStatus.Given, contact!.Consent);
+    }
+
+    [Fact]
+    public async Task A_greeting_that_cannot_be_sent_is_noted_and_routing_goes_on()
+    {
+        var (inboxId, _) = await Inbox(new MessengerChannel
+        {
+            PageId = "8181", PageName = "Acme", InstantReply = new InstantReply { Enabled = true, Text = "Hi!" },
+        }); // no page token stored: the page was never connected to Meta
+
+        var result = await Route(Messenger("8181", "psid-n", "mid.n.1", T0));
+
+        Assert.Equal(RoutingStatus.Routed, result.Status);
+        Assert.Contains("PageNotConnected", (await conversations.Find(inboxId, result.ConversationId!, default))!.Value.RoutingNote);
+        Assert.Empty(meta.Texts);
+    }
+
+    private sealed class RecordingMeta : IMessengerApi
+    {
+        private readonly ConcurrentQueue<string> texts = new();
+
+        public IReadOnlyList<string> Texts => [.. texts];
+
+        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+        {
+            texts.Enqueue(text.Value);
+            return Task.FromResult<SendResult>(new SendResult.Sent($"m_out_{texts.Count}_{Guid.NewGuid():N}", psid));
+        }
+
+        public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct) => throw new NotSupportedException();
     }
 
     private sealed class RecordingSlack : ISlackNotifier

@@ -13,7 +13,18 @@ public sealed record RouteTarget(
     ChannelKind Kind,
     string ExternalId,
     Routing Routing,
-    InboxNotifications Notifications);
+    InboxNotifications Notifications,
+    MessengerGreeting? Greeting = null);
+
+/// <summary>What a Messenger channel says first to a new conversation: its instant reply, and its consent question.</summary>
+public sealed record MessengerGreeting(string? InstantReply, string? ConsentQuestion)
+{
+    public static MessengerGreeting? Of(ChannelSettings settings) => settings is MessengerChannel page &&
+        (page.InstantReply.Enabled || page.Consent.Mode == ConsentMode.Explicit)
+            ? new MessengerGreeting(page.InstantReply.Enabled ? page.InstantReply.Text : null,
+                page.Consent.Mode == ConsentMode.Explicit ? page.Consent.Text : null)
+            : null;
+}
 
 /// <summary>
 /// Finds the inbox and channel of a binding key, cached: the hot path costs no Cosmos request. Changes made through
@@ -52,6 +63,6 @@ public sealed class ChannelResolver(IChannelBindingStore bindings, IInboxStore i
         // A claim whose inbox does not (yet, or any more) hold the channel routes nowhere.
         if (inbox?.Value.FindChannel(binding.Value.ChannelId) is not { } channel || channel.BindingKey.Value != bindingKey) return null;
         return new RouteTarget(inbox.Value.AccountId, inbox.Value.Id, inbox.Value.Name, channel.Id, channel.Settings.Kind,
-            channel.BindingKey.ExternalId, channel.Settings.Routing, inbox.Value.Notifications);
+            channel.BindingKey.ExternalId, channel.Settings.Routing, inbox.Value.Notifications, MessengerGreeting.Of(channel.Settings));
     }
 }

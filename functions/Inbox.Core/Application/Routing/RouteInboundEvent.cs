@@ -24,6 +24,8 @@ public sealed class RouteInboundEvent : TaskOrchestrator<InboundEvent, RoutingRe
         public const string AssignConversation = "AssignConversation";
         public const string CreateTicket = "CreateTicket";
         public const string NotifyUnassigned = "NotifyUnassigned";
+        public const string GreetNewConversation = "GreetNewConversation";
+        public const string RecordConsent = "RecordConsent";
     }
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(
@@ -50,6 +52,12 @@ public sealed class RouteInboundEvent : TaskOrchestrator<InboundEvent, RoutingRe
         if (inbound.Type is InboundEventType.Echo || !isMessage) return new RoutingResult(RoutingStatus.Routed, conversation.Id, conversation.AssigneeId);
 
         var reference = new ConversationRef(target, conversation.Id);
+        if (target.Greeting is not null)
+        {
+            if (appended.IsNewConversation) await context.CallActivityAsync<bool>(Activities.GreetNewConversation, reference, Retry);
+            else if (RoutingActivities.ConsentAnswer(inbound) is not null) await context.CallActivityAsync<bool>(Activities.RecordConsent, request, Retry);
+        }
+
         var assignee = conversation.AssigneeId;
         if (assignee is null && target.Routing.Assignment.Mode != AssignmentMode.Off)
             assignee = await context.CallActivityAsync<string?>(Activities.AssignConversation, reference, Retry);

@@ -1,3 +1,4 @@
+using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;
@@ -30,8 +31,13 @@ public sealed class RoutingActivities(
     IMailSender mail,
     ISlackNotifier slack,
     TimeProvider clock,
+    MessengerReplies? messenger = null,
     int maxTicketsPerContact = TicketRules.MaxTicketsPerContact)
 {
+    /// <summary>The answers to the consent question: the payloads of its quick replies, or the words themselves.</summary>
+    public const string ConsentYes = "CONSENT_YES";
+    public const string ConsentNo = "CONSENT_NO";
+
     public Task<RouteTarget?> ResolveChannel(string bindingKey, CancellationToken ct) => resolver.Resolve(bindingKey, ct);
 
     public async Task<FoundThread> FindConversation(RouteRequest request, CancellationToken ct)
@@ -141,6 +147,61 @@ public sealed class RoutingActivities(
         await Note(current, "Nobody could be assigned; the inbox's fallback contacts were notified.", ct);
         return true;
     }
+
+    /// <summary>
+    /// Sends a new Messenger conversation the channel's instant reply and, for explicit consent, its question; once per
+    /// conversation. These are automation, so only within the standard 24-hour window. A reply that cannot go out is
+    /// noted on the conversation rather than failing the routing.
+    /// </summary>
+    public async Task<bool> GreetNewConversation(ConversationRef request, CancellationToken ct)
+    {
+        var (target, conversationId) = request;
+        var current = await conversations.Find(target.InboxId, conversationId, ct);
+        if (current is null || current.Value.GreetedAt is not null || target.Greeting is not { } greeting || messenger is null) return false;
+
+        var failures = new List<string>();
+        foreach (var text in new[] { greeting.InstantReply, greeting.ConsentQuestion }.OfType<string>())
+        {
+            var result = await messenger.Send(new MessengerReplyRequest(target.ExternalId, current.Value.SenderId, text,
+                current.Value.LastIncomingAt, ReplySender.Automation), ct);
+            if (result is MessengerReplyResult.Sent sent)
+            {
+                await conversations.AddMessage(new Message(Message.IdFor(ChannelKind.Messenger, sent.MessageId), target.InboxId, conversationId,
+                    sent.MessageId, MessageDirection.Outgoing, null, text, null, [], sent.SentAt, new MessageDelivery(DeliveryStatus.Sent)), ct);
+            }
+            else if (result is MessengerReplyResult.NotSent notSent)
+            {
+                failures.Add($"{notSent.Kind}: {notSent.Problem.Title}");
+            }
+        }
+
+        if (greeting.ConsentQuestion is not null && current.Value.ContactId is { } contactId &&
+            await contacts.Find(target.AccountId, contactId, ct) is { Consent: null } contact)
+            await contacts.Save(contact with { Consent = ConsentStatus.Asked }, ct);
+
+        var note = failures.Count == 0 ? current.Value.RoutingNote : $"The greeting was not sent: {string.Join("; ", failures)}";
+        var saved = await conversations.Replace(current.Value with { GreetedAt = clock.GetUtcNow(), RoutingNote = note }, current.ETag, ct);
+        return saved.IsSuccess ? failures.Count == 0 : throw new InvalidOperationException($"Conversation {conversationId} changed.");
+    }
+
+    /// <summary>Records a contact's answer to the consent question: a quick reply's payload, or a plain yes or no.</summary>
+    public async Task<bool> RecordConsent(RouteRequest request, CancellationToken ct)
+    {
+        var (e, target) = request;
+        var answer = ConsentAnswer(e);
+        if (answer is null) return false;
+        var contactId = ThreadRules.ContactKeyOf(e, target.ExternalId).ContactId(target.AccountId);
+        if (await contacts.Find(target.AccountId, contactId, ct) is not { Consent: not null } contact || contact.Consent == answer) return false;
+        await contacts.Save(contact with { Consent = answer }, ct);
+        return true;
+    }
+
+    public static ConsentStatus? ConsentAnswer(InboundEvent e) => (e.Content.Payload ?? e.Content.Text?.Trim().ToUpperInvariant()) switch
+    {
+        ConsentYes or "YES" => ConsentStatus.Given,
+        ConsentNo or "NO" => ConsentStatus.Refused,
+        _ => null,
+    };
 
     private async Task<TicketOutcome> Note(Versioned<Conversation> current, string note, CancellationToken ct)
     {

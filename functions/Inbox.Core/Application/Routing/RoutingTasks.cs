@@ -20,6 +20,8 @@ public static class RoutingTasks
         Add<ConversationRef, string?>(registry, RouteInboundEvent.Activities.AssignConversation, (a, r, ct) => a.AssignConversation(r, ct));
         Add<ConversationRef, TicketOutcome>(registry, RouteInboundEvent.Activities.CreateTicket, (a, r, ct) => a.CreateTicket(r, ct));
         Add<ConversationRef, bool>(registry, RouteInboundEvent.Activities.NotifyUnassigned, (a, r, ct) => a.NotifyUnassigned(r, ct));
+        Add<ConversationRef, bool>(registry, RouteInboundEvent.Activities.GreetNewConversation, (a, r, ct) => a.GreetNewConversation(r, ct));
+        Add<RouteRequest, bool>(registry, RouteInboundEvent.Activities.RecordConsent, (a, r, ct) => a.RecordConsent(r, ct));
     }
 
     private static void Add<TIn, TOut>(DurableTaskRegistry registry, string name, Func<RoutingActivities, TIn, CancellationToken, Task<TOut>> step) =>
