@@ -34,12 +34,15 @@ public static class Composition
         services.AddSingleton<MessengerPageConnector>();
         services.AddSingleton<MessengerReplies>();
         services.AddSingleton<MessengerAdmin>();
+        // The 7-day window timer (Timers/MessengerWindowFunctions.cs).
+        services.AddSingleton(configuration.GetSection(WindowWatchOptions.Section).Get<WindowWatchOptions>() ?? new WindowWatchOptions());
+        services.AddSingleton<MessengerWindowWatch>();
         services.AddSingleton<RoutingActivities>();
         // The setup wizard: its use cases, its activities, and the channels' handshakes (none is made yet).
         services.AddSingleton(configuration.GetSection("SetupWizard").Get<SetupWizardOptions>() ?? new SetupWizardOptions());
         services.AddSingleton<SetupWizardDesk>();
         services.AddSingleton<SetupWizardActivities>();
-        services.TryAddSingleton<IChannelConnector, NoHandshakeChannelConnector>();
+        services.TryAddSingleton<IChannelConnector, MessengerChannelConnector>();
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());

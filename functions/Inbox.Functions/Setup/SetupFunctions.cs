@@ -1,3 +1,4 @@
+using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
@@ -40,6 +41,16 @@ public sealed class SetupFunctions(SetupWizardDesk desk)
         [DurableClient] DurableTaskClient client, string id, string step, CancellationToken ct) =>
         (await request.Caller().Then(caller => ReadStep(request, step, ct).Then(input => desk.SubmitStep(client, caller, id, input, ct))))
         .ToHttp(Answer);
+
+    [Function("AuthorizeSetupMessengerPage")]
+    [OpenApiBody(typeof(PageAuthorization), Description = "A Facebook user access token of an admin of the page; kept as a secret until the review connects the page.")]
+    [OpenApiResponse(200, typeof(WizardState))]
+    public async Task<IResult> AuthorizeMessengerPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "setup/{id}/messenger-authorization")] HttpRequest request,
+        [DurableClient] DurableTaskClient client, string id, CancellationToken ct) =>
+        (await request.Caller().Then(caller => request.ReadJson<PageAuthorization>(ct)
+            .Then(authorization => desk.AuthorizeMessengerPage(client, caller, id, authorization, ct))))
+        .ToHttp(state => HttpResults.Json(state));
 
     [Function("GetSetup")]
     [OpenApiResponse(200, typeof(WizardState))]

@@ -1,3 +1,4 @@
+using InboxServerless.Azure.Secrets;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Setup;
@@ -60,7 +61,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         containers.Dispose();
     }
 
-    private SetupWizardDesk Desk(TimeSpan idle) => new(new CosmosDirectoryStore(containers), TimeProvider.System, new SetupWizardOptions
+    private SetupWizardDesk Desk(TimeSpan idle) => new(new CosmosDirectoryStore(containers), TimeProvider.System, new InMemorySecretStore(), new SetupWizardOptions
     {
         IdleTimeout = idle,
         FirstRetryInterval = TimeSpan.FromMilliseconds(50),

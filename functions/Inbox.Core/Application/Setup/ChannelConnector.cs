@@ -1,6 +1,5 @@
 using InboxServerless.Core.Domain;
 
-// A port: it moves to Ports/ with the adapters that implement it (Messenger subscribed apps, Graph subscriptions, Gmail watch).
 namespace InboxServerless.Core.Ports;
 
 /// <summary>
@@ -11,13 +10,4 @@ namespace InboxServerless.Core.Ports;
 public interface IChannelConnector
 {
     Task Connect(string accountId, string inboxId, Channel channel, CancellationToken ct);
-}
-
-/// <summary>
-/// The connector until the providers' adapters exist: chat, forms and forwarded e-mail need no handshake, and no external
-/// call is made for the others yet.
-/// </summary>
-public sealed class NoHandshakeChannelConnector : IChannelConnector
-{
-    public Task Connect(string accountId, string inboxId, Channel channel, CancellationToken ct) => Task.CompletedTask;
 }

@@ -28,7 +28,7 @@ public sealed record SubmittedStep(WizardState State, bool Settled);
 /// here, against the wizard's published state, with the same rules the wizard applies: an invalid step is answered at once
 /// and the wizard is not told.
 /// </summary>
-public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider clock, SetupWizardOptions? options = null)
+public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider clock, ISecretStore secrets, SetupWizardOptions? options = null)
 {
     /// <summary>Wizard ids are this and 32 hex digits: nothing else (a routing instance) can be addressed as a wizard.</summary>
     public const string IdPrefix = "setup-";
@@ -54,6 +54,20 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
 
     public async Task<Outcome<WizardState>> Get(DurableTaskClient client, Caller caller, string id, CancellationToken ct) =>
         await Find(client, caller, id, ct);
+
+    /// <summary>
+    /// Hands over the admin's Facebook token for the wizard's Messenger page. It is kept as a secret until the review
+    /// connects the page (<see cref="MessengerChannelConnector"/>), never in the wizard's state, which is visible.
+    /// </summary>
+    public async Task<Outcome<WizardState>> AuthorizeMessengerPage(
+        DurableTaskClient client, Caller caller, string id, PageAuthorization authorization, CancellationToken ct)
+    {
+        var found = await Find(client, caller, id, ct);
+        if (!found.IsSuccess) return found;
+        if (string.IsNullOrWhiteSpace(authorization.UserAccessToken)) return Problem.Invalid("userAccessToken", "Give a Facebook user access token.");
+        await secrets.Set(MessengerChannelConnector.AuthorizationSecret(WizardRules.InboxIdOf(id)), authorization.UserAccessToken, ct);
+        return found;
+    }
 
     public async Task<Outcome<SubmittedStep>> SubmitStep(DurableTaskClient client, Caller caller, string id, StepInput input, CancellationToken ct)
     {

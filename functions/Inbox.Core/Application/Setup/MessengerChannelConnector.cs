@@ -1,0 +1,31 @@
+using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+
+namespace InboxServerless.Core.Application.Setup;
+
+/// <summary>
+/// The wizard's handshake for a Messenger page: the admin's Facebook token, handed over beforehand
+/// (<see cref="SetupWizardDesk"/>'s page authorization) and kept as a secret meanwhile — never in the wizard's state —
+/// is exchanged for the page's, and the page is subscribed and greeted (<see cref="MessengerPageConnector"/>). Other
+/// channels need no handshake here yet. Throws when it cannot connect, so the activity retries and the wizard shows why.
+/// </summary>
+public sealed class MessengerChannelConnector(MessengerPageConnector pages, ISecretStore secrets) : IChannelConnector
+{
+    /// <summary>Where the admin's token waits for the wizard's review: named by the inbox the wizard creates.</summary>
+    public static string AuthorizationSecret(string inboxId) => $"messenger-authorization-{inboxId}";
+
+    public async Task Connect(string accountId, string inboxId, Channel channel, CancellationToken ct)
+    {
+        if (channel.Settings is not MessengerChannel page) return;
+        if (await secrets.Get(SecretNames.MessengerPageToken(page.PageId), ct) is not null &&
+            await secrets.Get(AuthorizationSecret(inboxId), ct) is null)
+            return; // connected before (a retried activity, or a page connected through the channel API)
+
+        var userToken = await secrets.Get(AuthorizationSecret(inboxId), ct)
+            ?? throw new InvalidOperationException("Authorize the page first: POST /api/setup/{id}/messenger-authorization with a Facebook user access token, then review again.");
+        var connected = await pages.Connect(accountId, page.PageId, userToken, page.Greeting, ct);
+        if (!connected.IsSuccess) throw new InvalidOperationException($"{connected.Problem!.Title} {connected.Problem.Detail}".Trim());
+        await secrets.Delete(AuthorizationSecret(inboxId), ct);
+    }
+}
