@@ -58,6 +58,8 @@ public sealed class DevHostFixture : IAsyncLifetime
             ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00",
             ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Messenger:AppSecret"] = MessengerWebhookTests.AppSecret,
+            ["Messenger:VerifyToken"] = MessengerWebhookTests.VerifyToken,
         }, services =>
         {
             services.Decorate<ITicketStore>((store, _) => new FaultyTicketStore(store, Faults));

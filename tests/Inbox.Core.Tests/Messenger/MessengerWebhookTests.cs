@@ -126,6 +126,7 @@ public sealed class MessengerWebhookTests
     [InlineData("""{"object":"page","entry":[{"id":"1","messaging":[{"recipient":{"id":"1"},"timestamp":1,"message":{"mid":"m"}}]}]}""", "entry")]
     [InlineData("""{"object":"page","entry":[{"id":"1","messaging":"x"}]}""", "entry")]
     [InlineData("""[1,2,3]""", "object")]
+    [InlineData("""{"object":"page","entry":[]} {"object":"page","entry":[]}""", "$")]
     public void Anything_else_is_invalid(string body, string field)
     {
         var parsed = MessengerPayload.Parse(Encoding.UTF8.GetBytes(body), Received);

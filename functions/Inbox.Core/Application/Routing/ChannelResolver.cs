@@ -34,7 +34,7 @@ public sealed class ChannelResolver(IChannelBindingStore bindings, IInboxStore i
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, (RouteTarget? Target, DateTimeOffset Until)> cache = new();
+    private readonly ConcurrentDictionary<string, (RouteTarget Target, DateTimeOffset Until)> cache = new();
 
     public async Task<RouteTarget?> Resolve(string bindingKey, CancellationToken ct)
     {
@@ -42,7 +42,8 @@ public sealed class ChannelResolver(IChannelBindingStore bindings, IInboxStore i
         if (cache.TryGetValue(bindingKey, out var cached) && cached.Until > now) return cached.Target;
 
         var target = await Load(bindingKey, ct);
-        cache[bindingKey] = (target, now + TimeToLive);
+        // Only hits are kept: a page connected on another instance must route at once, not after a cached "nobody".
+        if (target is not null) cache[bindingKey] = (target, now + TimeToLive);
         return target;
     }
 
@@ -51,7 +52,7 @@ public sealed class ChannelResolver(IChannelBindingStore bindings, IInboxStore i
     {
         foreach (var (key, entry) in cache)
         {
-            if (entry.Target is null || entry.Target.InboxId == inboxId) cache.TryRemove(key, out _);
+            if (entry.Target?.InboxId == inboxId) cache.TryRemove(key, out _);
         }
     }
 

@@ -229,7 +229,9 @@ public sealed class RoutingActivities(
         InboundEventType.Read or InboundEventType.Delivery => null,
         _ => new Message(Message.IdFor(e.Channel, e.ExternalId), inboxId, conversationId, e.ExternalId,
             e.Type == InboundEventType.Echo ? MessageDirection.Outgoing : MessageDirection.Incoming,
-            e.Sender.Email ?? e.Sender.Id, e.Content.Text ?? e.Content.Payload, e.Content.Html, e.Content.Attachments, e.SentAt),
+            // An echo is the page's own message to the person: its author is not the contact.
+            e.Type == InboundEventType.Echo ? null : e.Sender.Email ?? e.Sender.Id,
+            e.Content.Text ?? e.Content.Payload, e.Content.Html, e.Content.Attachments, e.SentAt),
     };
 
     /// <summary>

@@ -55,6 +55,11 @@ public static class MessengerPayload
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 32 });
             document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                document.Dispose();
+                return Problem.Invalid("$", "Content after the JSON value.");
+            }
         }
         catch (JsonException e)
         {
