@@ -58,7 +58,8 @@ public static class FunctionCatalog
     public static Assembly FunctionsAssembly => typeof(InboxServerless.Functions.Composition).Assembly;
 
     /// <summary>What <c>host.json</c> (<c>extensions.http.routePrefix</c>) says, <c>api</c> when it says nothing.</summary>
-    public static string RoutePrefix { get; } = ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
+    public static string RoutePrefix { get; } =
+        InboxServerless.Functions.OpenApi.OpenApiDocumentBuilder.RoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
 
     private static readonly Lazy<IReadOnlyList<FunctionDescriptor>> Default = new(() => Discover(FunctionsAssembly));
 
@@ -134,17 +135,5 @@ public static class FunctionCatalog
     {
         var name = attribute.Name.EndsWith("Attribute", StringComparison.Ordinal) ? attribute.Name[..^"Attribute".Length] : attribute.Name;
         return char.ToLowerInvariant(name[0]) + name[1..];
-    }
-
-    private static string ReadRoutePrefix(string hostJson)
-    {
-        if (!File.Exists(hostJson)) return "api";
-        using var document = JsonDocument.Parse(File.ReadAllText(hostJson),
-            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        return document.RootElement.TryGetProperty("extensions", out var extensions) &&
-               extensions.TryGetProperty("http", out var http) &&
-               http.TryGetProperty("routePrefix", out var prefix) && prefix.ValueKind == JsonValueKind.String
-            ? prefix.GetString()!.Trim('/')
-            : "api";
     }
 }
