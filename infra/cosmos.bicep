@@ -117,7 +117,9 @@ resource directory 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
   }
 }
 
-// Conversations with their messages, read and written per inbox.
+// Conversations with their messages, read and written per inbox. The default indexing policy (every path, range) serves
+// the queries on the top-level copies (status, assigneeId, assignedAtMs, lastMessageAtMs, sentAtMs) and the 7-day window
+// timer's cross-partition range on windowClosesAtMs: keep those paths included if the policy is ever narrowed.
 resource conversations 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-10-15' = {
   parent: database
   name: 'conversations'

@@ -1,4 +1,5 @@
 using System.Net;
+using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.Azure.Cosmos;
@@ -15,15 +16,21 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
     private const string ConversationType = "conversation";
     private const string MessageType = "message";
 
+    /// <param name="WindowClosesAtMs">
+    /// Messenger only: when the 7-day reply window closes (<see cref="MessengerWindowWatch.WatchedWindowEnd"/>), while the
+    /// window watch still has something to do with it; <c>null</c> otherwise. Written with every replace, so keeping it
+    /// costs the hot path nothing; the default indexing policy (every path, range) indexes it.
+    /// </param>
     internal sealed record ConversationDocument(
-        string Id, string InboxId, string Type, string Status, string? AssigneeId, long? AssignedAtMs, long LastMessageAtMs, Conversation Conversation);
+        string Id, string InboxId, string Type, string Status, string? AssigneeId, long? AssignedAtMs, long LastMessageAtMs, long? WindowClosesAtMs,
+        Conversation Conversation);
 
     internal sealed record MessageDocument(string Id, string InboxId, string Type, string ConversationId, long SentAtMs, Message Message);
 
     private static string StatusText(ConversationStatus status) => status == ConversationStatus.Open ? "open" : "closed";
 
     private static ConversationDocument ToDocument(Conversation c) => new(c.Id, c.InboxId, ConversationType, StatusText(c.Status), c.AssigneeId, c.AssignedAt?.ToUnixTimeMilliseconds(),
-        c.LastMessageAt.ToUnixTimeMilliseconds(), c);
+        c.LastMessageAt.ToUnixTimeMilliseconds(), MessengerWindowWatch.WatchedWindowEnd(c)?.ToUnixTimeMilliseconds(), c);
 
     private static Versioned<Conversation> Versioned(ItemResponse<ConversationDocument> response) =>
         new(response.Resource.Conversation, response.ETag);
@@ -125,6 +132,27 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         var lastAssigned = (await container.ReadPage<Assigned>(last, inboxId, 1, null, ct)).Items.FirstOrDefault()?.AssigneeId;
         return new AssignmentLoad(counts, lastAssigned);
     }
+
+    public async Task<IReadOnlyList<Versioned<Conversation>>> WindowsClosingBetween(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        // A range on an indexed top-level field: an index seek that reads only the matching conversations (messages carry
+        // no such field). It names no partition key, so the SDK fans it out across the container's physical partitions,
+        // one request per partition and page; the timer runs it a few times an hour, never the hot path. The bounds are
+        // widened to whole milliseconds; the use case decides on the exact instants.
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.windowClosesAtMs >= @from AND c.windowClosesAtMs < @to")
+            .WithParameter("@from", from.ToUnixTimeMilliseconds()).WithParameter("@to", Ceiling(to));
+        using var iterator = (await Container()).GetItemQueryIterator<Stored>(query, requestOptions: new QueryRequestOptions { MaxItemCount = 200 });
+        List<Versioned<Conversation>> found = [];
+        while (iterator.HasMoreResults)
+        {
+            foreach (var stored in await iterator.ReadNextAsync(ct)) found.Add(new Versioned<Conversation>(stored.Conversation, stored.ETag));
+        }
+
+        return found;
+    }
+
+    private static long Ceiling(DateTimeOffset instant) =>
+        instant.ToUnixTimeMilliseconds() + (instant.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? 0 : 1);
 
     private sealed record Stored(Conversation Conversation, [property: System.Text.Json.Serialization.JsonPropertyName("_etag")] string ETag);
 
