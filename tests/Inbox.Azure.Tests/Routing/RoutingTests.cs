@@ -240,6 +240,20 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_request_counter_sees_creates_and_queries_too()
+    {
+        var (inboxId, _) = await Inbox(Email("count@acme.test", new Routing()));
+        containers.Counter.Reset();
+
+        await conversations.List(inboxId, new ConversationFilter(), 10, null, default);
+        await conversations.AddMessage(new Message("probe", inboxId, "c", "x", MessageDirection.Incoming, null, "t", null, [], T0), default);
+
+        var requests = containers.Counter.Requests;
+        Assert.Contains(requests, r => r.IsQuery && r.NamesPartition);
+        Assert.Contains(requests, r => r is { Method: "POST", IsQuery: false });
+    }
+
+    [Fact]
     public async Task An_event_for_a_channel_nobody_holds_is_dropped()
     {
         var result = await Route(Messenger("999000", "psid", "mid.x", T0));
@@ -257,6 +271,8 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         await Route(Messenger("777", "psid-hot", "mid.hot.2", T0.AddSeconds(5)));
 
         var requests = containers.Counter.Requests;
+        // Read the conversation, create the message, replace the conversation.
+        Assert.Equal(["GET", "POST", "PUT"], requests.Select(r => r.Method));
         Assert.InRange(requests.Count, 1, 4);
         Assert.All(requests, r => Assert.False(r.IsQuery, $"{r.Method} {r.Resource} is a query"));
         Assert.All(requests, r => Assert.True(r.NamesPartition, $"{r.Method} {r.Resource} names no partition"));

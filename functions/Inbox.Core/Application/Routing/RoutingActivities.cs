@@ -248,6 +248,8 @@ public sealed class RoutingActivities(
         {
             LastMessageAt = Later(c.LastMessageAt, e.SentAt)!.Value,
             LastIncomingAt = incoming ? Later(c.LastIncomingAt, e.SentAt) : c.LastIncomingAt,
+            // A newer message from the person opens a new window.
+            WindowClosedAt = incoming && e.SentAt > (c.LastIncomingAt ?? DateTimeOffset.MinValue) ? null : c.WindowClosedAt,
             Status = reopens ? ConversationStatus.Open : c.Status,
             ClosedAt = reopens ? null : c.ClosedAt,
         };
