@@ -84,17 +84,7 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         var query = new QueryDefinition(
                 "SELECT * FROM c WHERE c.inboxId = @inboxId AND c.type = 'message' AND c.conversationId = @conversationId ORDER BY c.sentAtMs")
             .WithParameter("@inboxId", inboxId).WithParameter("@conversationId", conversationId);
-        List<Message> messages = [];
-        string? token = null;
-        do
-        {
-            var page = await (await Container()).ReadPage<MessageDocument>(query, inboxId, 500, token, ct);
-            messages.AddRange(page.Items.Select(d => d.Message));
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
-
-        return messages;
+        return [.. (await (await Container()).ReadAll<MessageDocument>(query, inboxId, ct)).Select(d => d.Message)];
     }
 
     public async Task<Page<Versioned<Conversation>>> List(
@@ -116,15 +106,7 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         var open = new QueryDefinition(
                 "SELECT c.assigneeId FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation' AND c.status = 'open' AND c.assigneeId != null")
             .WithParameter("@inboxId", inboxId);
-        Dictionary<string, int> counts = [];
-        string? token = null;
-        do
-        {
-            var page = await container.ReadPage<Assigned>(open, inboxId, 1000, token, ct);
-            foreach (var row in page.Items) counts[row.AssigneeId] = counts.GetValueOrDefault(row.AssigneeId) + 1;
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
+        var counts = (await container.ReadAll<Assigned>(open, inboxId, ct)).CountBy(row => row.AssigneeId).ToDictionary();
 
         var last = new QueryDefinition(
                 "SELECT TOP 1 c.assigneeId FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation' AND c.assignedAtMs != null ORDER BY c.assignedAtMs DESC")

@@ -14,19 +14,9 @@ public sealed class CosmosDirectoryStore(CosmosContainers containers) : IDirecto
     {
         var container = await containers.Get(CosmosContainers.Directory);
         var query = new QueryDefinition("SELECT * FROM c WHERE c.accountId = @accountId").WithParameter("@accountId", accountId);
-        using var iterator = container.GetItemQueryIterator<DirectoryDocument>(query,
-            requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(accountId) });
-        List<User> users = [];
-        List<Team> teams = [];
-        while (iterator.HasMoreResults)
-        {
-            foreach (var document in await iterator.ReadNextAsync(ct))
-            {
-                if (document.User is { } user) users.Add(user);
-                if (document.Team is { } team) teams.Add(team);
-            }
-        }
-
+        var documents = await container.ReadAll<DirectoryDocument>(query, accountId, ct);
+        List<User> users = [.. documents.Select(d => d.User).OfType<User>()];
+        List<Team> teams = [.. documents.Select(d => d.Team).OfType<Team>()];
         return new AccountDirectory(users, teams);
     }
 

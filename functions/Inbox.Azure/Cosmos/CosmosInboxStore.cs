@@ -46,11 +46,8 @@ public sealed class CosmosInboxStore(CosmosContainers containers) : IInboxStore
         // The partition key is named in the text too: the local emulator needs it there, and it keeps the query in one partition.
         var query = new QueryDefinition("SELECT * FROM c WHERE c.accountId = @accountId ORDER BY c.nameKey")
             .WithParameter("@accountId", accountId);
-        using var iterator = container.GetItemQueryIterator<Stored>(query, continuationToken,
-            new QueryRequestOptions { PartitionKey = new PartitionKey(accountId), MaxItemCount = pageSize });
-        if (!iterator.HasMoreResults) return new Page<Versioned<Inbox>>([], null);
-        var page = await iterator.ReadNextAsync(ct);
-        return new Page<Versioned<Inbox>>([.. page.Select(d => new Versioned<Inbox>(d.Inbox, d.ETag))], page.ContinuationToken);
+        var page = await container.ReadPage<Stored>(query, accountId, pageSize, continuationToken, ct);
+        return new Page<Versioned<Inbox>>([.. page.Items.Select(d => new Versioned<Inbox>(d.Inbox, d.ETag))], page.ContinuationToken);
     }
 
     public async Task<Outcome<Versioned<Inbox>>> Replace(Inbox inbox, string ifMatch, CancellationToken ct)

@@ -45,10 +45,7 @@ public sealed class CosmosTicketStore(CosmosContainers containers) : ITicketStor
         var container = await containers.Get(CosmosContainers.Tickets);
         var query = new QueryDefinition("SELECT VALUE COUNT(1) FROM c WHERE c.accountId = @accountId AND c.contactId = @contactId")
             .WithParameter("@accountId", accountId).WithParameter("@contactId", contactId);
-        using var iterator = container.GetItemQueryIterator<int>(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(accountId) });
-        var count = 0;
-        while (iterator.HasMoreResults) count += (await iterator.ReadNextAsync(ct)).Sum();
-        return count;
+        return (await container.ReadAll<int>(query, accountId, ct)).Sum();
     }
 
     public async Task<Page<Ticket>> List(string accountId, int pageSize, string? continuationToken, CancellationToken ct)
@@ -96,5 +93,21 @@ internal static class CosmosContainerExtensions
         if (!iterator.HasMoreResults) return new Page<T>([], null);
         var page = await iterator.ReadNextAsync(ct);
         return new Page<T>([.. page], page.ContinuationToken);
+    }
+
+    /// <summary>Every page of a query in one partition.</summary>
+    public static async Task<List<T>> ReadAll<T>(this Container container, QueryDefinition query, string partitionKey, CancellationToken ct)
+    {
+        List<T> items = [];
+        string? token = null;
+        do
+        {
+            var page = await container.ReadPage<T>(query, partitionKey, 1000, token, ct);
+            items.AddRange(page.Items);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return items;
     }
 }
