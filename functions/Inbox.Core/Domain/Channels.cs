@@ -7,6 +7,7 @@ public enum ChannelKind { Email, Chat, Messenger, Form }
 /// <summary>A channel connected to an inbox: its id, its settings, and when it was connected.</summary>
 public sealed record Channel(string Id, ChannelSettings Settings, DateTimeOffset ConnectedAt)
 {
+    [JsonIgnore]
     public ChannelBindingKey BindingKey => Settings.BindingKey(Id);
 }
 

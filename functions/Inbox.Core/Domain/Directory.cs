@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace InboxServerless.Core.Domain;
 
 /// <summary>The tenant. Every inbox, user and team belongs to exactly one account.</summary>
@@ -6,6 +8,7 @@ public sealed record Account(string Id, string Name);
 /// <summary>A person of the account. Only users with a paid seat can be auto-assigned conversations.</summary>
 public sealed record User(string Id, string AccountId, string Name, string Email, bool HasPaidSeat, bool IsSuperAdmin)
 {
+    [JsonIgnore]
     public string FirstName => Name.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? Name;
 }
 
