@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Azure.Messaging.ServiceBus;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Json;
 
 namespace InboxServerless.Azure.ServiceBus;
 
@@ -25,6 +28,19 @@ public static class InboundMessageFormat
     /// </summary>
     public static string SessionId(InboundEvent inboundEvent) =>
         inboundEvent.SessionKey.Length <= MaxSessionIdLength ? inboundEvent.SessionKey : StableId.From("session", inboundEvent.SessionKey);
+
+    /// <summary>The event's JSON, as the body carries it (or its claim-check blob holds it).</summary>
+    public static BinaryData Body(InboundEvent inboundEvent) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(inboundEvent, InboxJson.Storage));
+
+    /// <summary>The message for an event: <paramref name="body"/> is its <see cref="Body"/>, or a claim-check note.</summary>
+    public static ServiceBusMessage Message(InboundEvent inboundEvent, BinaryData body) => new(body)
+    {
+        MessageId = inboundEvent.MessageId,
+        SessionId = SessionId(inboundEvent),
+        ContentType = ContentType,
+        ApplicationProperties = { [VersionProperty] = inboundEvent.Version },
+    };
 }
 
 /// <summary>A message that cannot be read as an inbound event: it will not get better on redelivery.</summary>

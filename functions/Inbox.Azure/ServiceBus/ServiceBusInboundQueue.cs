@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using InboxServerless.Core.Domain;
-using InboxServerless.Core.Json;
 using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Azure.ServiceBus;
@@ -20,10 +18,10 @@ public sealed class ServiceBusInboundQueue(ServiceBusSender sender, ClaimCheckSt
         var pending = new List<Pending>(events.Count);
         foreach (var inboundEvent in events)
         {
-            var json = new BinaryData(JsonSerializer.SerializeToUtf8Bytes(inboundEvent, InboxJson.Storage));
+            var json = InboundMessageFormat.Body(inboundEvent);
             pending.Add(json.ToMemory().Length > options.MaxBodyBytes
                 ? await ClaimCheck(inboundEvent, json, ct)
-                : new Pending(inboundEvent, json, ToMessage(inboundEvent, json), ClaimChecked: false));
+                : new Pending(inboundEvent, json, InboundMessageFormat.Message(inboundEvent, json), ClaimChecked: false));
         }
 
         var batch = await sender.CreateMessageBatchAsync(ct);
@@ -67,18 +65,10 @@ public sealed class ServiceBusInboundQueue(ServiceBusSender sender, ClaimCheckSt
         var blobName = inboundEvent.MessageId;
         await claimChecks.Put(blobName, json, ct);
         var note = BinaryData.FromObjectAsJson(new Dictionary<string, string> { [InboundMessageFormat.ClaimCheckProperty] = blobName });
-        var message = ToMessage(inboundEvent, note);
+        var message = InboundMessageFormat.Message(inboundEvent, note);
         message.ApplicationProperties[InboundMessageFormat.ClaimCheckProperty] = blobName;
         return new Pending(inboundEvent, json, message, ClaimChecked: true);
     }
-
-    private static ServiceBusMessage ToMessage(InboundEvent inboundEvent, BinaryData body) => new(body)
-    {
-        MessageId = inboundEvent.MessageId,
-        SessionId = InboundMessageFormat.SessionId(inboundEvent),
-        ContentType = InboundMessageFormat.ContentType,
-        ApplicationProperties = { [InboundMessageFormat.VersionProperty] = inboundEvent.Version },
-    };
 
     private sealed record Pending(InboundEvent Event, BinaryData Json, ServiceBusMessage Message, bool ClaimChecked);
 }

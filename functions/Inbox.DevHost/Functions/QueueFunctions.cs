@@ -14,24 +14,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace InboxServerless.DevHost.Functions;
 
 /// <summary>
-/// The Service Bus message an event becomes, built by the sender's own code: <see cref="ServiceBusInboundQueue"/> sends
-/// it to a sender that keeps what it is given instead of sending it. So the body, the application properties, the
-/// message id and the session are those Azure would carry. Nothing travels by claim check in process (no size limit).
+/// The Service Bus message an event becomes, built by the sender's own format (<see cref="InboundMessageFormat"/>): the
+/// body, the application properties, the message id and the session are those Azure would carry. Nothing travels by
+/// claim check in process (no size limit).
 /// </summary>
 public static class InboundServiceBusMessage
 {
-    private static readonly ServiceBusQueueOptions InProcess = new() { MaxBodyBytes = int.MaxValue };
-
-    // Never called: with no size limit no event is claim-checked.
-    private static readonly ClaimCheckStore NoClaimChecks =
-        new(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/" + ClaimCheckOptions.DefaultContainerName)));
-
-    public static async Task<ServiceBusMessage> From(InboundEvent inboundEvent, CancellationToken ct)
-    {
-        var sender = new KeepingSender();
-        await new ServiceBusInboundQueue(sender, NoClaimChecks, InProcess).Enqueue([inboundEvent], ct);
-        return sender.Sent.Single();
-    }
+    public static ServiceBusMessage From(InboundEvent inboundEvent) =>
+        InboundMessageFormat.Message(inboundEvent, InboundMessageFormat.Body(inboundEvent));
 
     /// <summary>
     /// The binding data the Functions host gives a Service Bus triggered function: <c>ApplicationProperties</c> as a JSON
@@ -45,28 +35,6 @@ public static class InboundServiceBusMessage
         ["SessionId"] = message.SessionId,
         ["ContentType"] = message.ContentType,
     };
-
-    /// <summary>A sender that keeps the messages of the batches it is asked to send.</summary>
-    private sealed class KeepingSender : ServiceBusSender
-    {
-        private readonly Dictionary<ServiceBusMessageBatch, List<ServiceBusMessage>> batches = new(ReferenceEqualityComparer.Instance);
-
-        public List<ServiceBusMessage> Sent { get; } = [];
-
-        public override ValueTask<ServiceBusMessageBatch> CreateMessageBatchAsync(CancellationToken cancellationToken = default)
-        {
-            var messages = new List<ServiceBusMessage>();
-            var batch = ServiceBusModelFactory.ServiceBusMessageBatch(long.MaxValue, messages);
-            batches[batch] = messages;
-            return ValueTask.FromResult(batch);
-        }
-
-        public override Task SendMessagesAsync(ServiceBusMessageBatch messageBatch, CancellationToken cancellationToken = default)
-        {
-            Sent.AddRange(batches[messageBatch]);
-            return Task.CompletedTask;
-        }
-    }
 }
 
 /// <summary>
@@ -153,7 +121,7 @@ public sealed class QueueFunctionHandler(QueueFunctionInvoker invoker, IServiceP
 
     public async Task Handle(InboundEvent inboundEvent, CancellationToken ct)
     {
-        var message = await InboundServiceBusMessage.From(inboundEvent, ct);
+        var message = InboundServiceBusMessage.From(inboundEvent);
         try
         {
             await invoker.Invoke(services, message, ct);
