@@ -14,6 +14,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<CosmosRequestCounter>();
         services.AddSingleton<CosmosContainers>();
+        return services.AddCosmosStoreAdapters();
+    }
+
+    /// <summary>The store ports over <see cref="CosmosContainers"/>, which the caller registers (tests: one per test database).</summary>
+    public static IServiceCollection AddCosmosStoreAdapters(this IServiceCollection services)
+    {
         services.AddSingleton<IInboxStore, CosmosInboxStore>();
         services.AddSingleton<IChannelBindingStore, CosmosChannelBindingStore>();
         services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();

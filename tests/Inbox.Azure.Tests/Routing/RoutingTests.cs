@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using InboxServerless.Azure;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
@@ -36,14 +37,8 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         {
             ConfigureServices = services =>
             {
-                services.AddSingleton(containers);
+                services.AddSingleton(containers).AddCosmosStoreAdapters();
                 services.AddSingleton<TimeProvider>(clock);
-                services.AddSingleton<IInboxStore, CosmosInboxStore>();
-                services.AddSingleton<IChannelBindingStore, CosmosChannelBindingStore>();
-                services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();
-                services.AddSingleton<IContactStore, CosmosContactStore>();
-                services.AddSingleton<IConversationStore, CosmosConversationStore>();
-                services.AddSingleton<ITicketStore, CosmosTicketStore>();
                 services.AddSingleton<IMailSender>(mail);
                 services.AddSingleton<ISlackNotifier>(slack);
                 services.AddSingleton<ChannelResolver>();
