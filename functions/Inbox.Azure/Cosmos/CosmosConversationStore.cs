@@ -60,9 +60,16 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         }
     }
 
+    private static MessageDocument ToDocument(Message message) =>
+        new(message.Id, message.InboxId, MessageType, message.ConversationId, message.SentAt.ToUnixTimeMilliseconds(), message);
+
+    public async Task SaveMessage(Message message, CancellationToken ct) =>
+        await (await Container()).UpsertItemAsync(ToDocument(message), new PartitionKey(message.InboxId),
+            new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
+
     public async Task<bool> AddMessage(Message message, CancellationToken ct)
     {
-        var document = new MessageDocument(message.Id, message.InboxId, MessageType, message.ConversationId, message.SentAt.ToUnixTimeMilliseconds(), message);
+        var document = ToDocument(message);
         try
         {
             // No response body needed: saves the bytes on the hot path.

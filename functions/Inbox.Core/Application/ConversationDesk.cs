@@ -111,7 +111,8 @@ public sealed class ConversationDesk(
 
         var externalId = result is MessengerReplyResult.Sent s ? s.MessageId : id;
         var message = new Message(id, inboxId, conversationId, externalId, MessageDirection.Outgoing, caller.UserId, reply.Text, null, [], now, delivery);
-        await conversations.AddMessage(message, ct);
+        // Meta's echo of a sent reply may have been routed already: the reply, with its author and delivery, replaces it.
+        await conversations.SaveMessage(message, ct);
         if (result is MessengerReplyResult.NotSent notSent) return notSent.Problem;
         await Change(inboxId, conversationId, null, c => c with { LastMessageAt = c.LastMessageAt > now ? c.LastMessageAt : now }, ct);
         return message;

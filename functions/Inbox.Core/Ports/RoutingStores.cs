@@ -31,6 +31,9 @@ public interface IConversationStore
     /// <returns><c>false</c> when a message with this id is stored already: the event was delivered before.</returns>
     Task<bool> AddMessage(Message message, CancellationToken ct);
 
+    /// <summary>Writes the message as it is, over one stored under its id (our reply over Meta's echo of it).</summary>
+    Task SaveMessage(Message message, CancellationToken ct);
+
     Task<Message?> FindMessage(string inboxId, string messageId, CancellationToken ct);
 
     /// <summary>A conversation's messages in the order they were sent, whatever order they arrived in.</summary>

@@ -300,6 +300,7 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         public Task<Outcome<Versioned<Conversation>>> Replace(Conversation conversation, string ifMatch, CancellationToken ct) =>
             inner.Replace(conversation, ifMatch, ct);
         public Task<bool> AddMessage(Message message, CancellationToken ct) => inner.AddMessage(message, ct);
+        public Task SaveMessage(Message message, CancellationToken ct) => inner.SaveMessage(message, ct);
         public Task<Message?> FindMessage(string inboxId, string messageId, CancellationToken ct) => inner.FindMessage(inboxId, messageId, ct);
         public Task<IReadOnlyList<Message>> Messages(string inboxId, string conversationId, CancellationToken ct) =>
             inner.Messages(inboxId, conversationId, ct);

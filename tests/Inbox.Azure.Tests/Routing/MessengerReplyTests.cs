@@ -60,6 +60,19 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reply_whose_echo_was_routed_first_keeps_its_author_and_delivery()
+    {
+        // Meta's echo of the reply (mid m_1, the fake's first) reached routing before the desk stored the reply.
+        await conversations.AddMessage(new Message(Message.IdFor(ChannelKind.Messenger, "m_1"), "inbox-1", "conv-1", "m_1",
+            MessageDirection.Outgoing, null, "On it!", null, [], T0), default);
+
+        Assert.True((await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default)).IsSuccess);
+
+        var stored = (await conversations.Messages("inbox-1", "conv-1", default)).Single();
+        Assert.Equal(("ann", DeliveryStatus.Sent), (stored.SenderId, stored.Delivery?.Status));
+    }
+
+    [Fact]
     public async Task After_a_day_a_person_replies_with_the_human_agent_tag()
     {
         clock.Now = T0.AddDays(1);
