@@ -1,0 +1,31 @@
+namespace InboxServerless.Bench;
+
+/// <summary>The bench's modes: microbenchmarks, the ingest load benchmark and the end-to-end benchmark.</summary>
+public static class BenchCommand
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/Inbox.Bench -- <mode> [options]
+          micro [BenchmarkDotNet options]   the microbenchmarks (e.g. micro --filter '*Assignment*')
+          load  [--seconds 60] [--rate 1000]   ingest over HTTP on the dev host, beside a bare Kestrel endpoint
+          e2e   [--events 2000]                webhook to stored conversation, beside the Cosmos emulator's raw write rate
+        """;
+
+    public static async Task<int> Run(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var rest = args[1..];
+        switch (args[0])
+        {
+            case "micro":
+                return Micro.MicroBenchmarks.Run(rest);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+}
