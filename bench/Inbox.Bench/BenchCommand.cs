@@ -7,7 +7,7 @@ public static class BenchCommand
         usage: dotnet run -c Release --project bench/Inbox.Bench -- <mode> [options]
           micro [BenchmarkDotNet options]   the microbenchmarks (e.g. micro --filter '*Assignment*')
           load  [--seconds 60] [--rate 1000]   ingest over HTTP on the dev host, beside a bare Kestrel endpoint
-          e2e   [--events 2000]                webhook to stored conversation, beside the Cosmos emulator's raw write rate
+          e2e   [--events 2000] [--senders 100]   webhook to stored conversation, beside the Cosmos emulator's raw write rate
         """;
 
     public static async Task<int> Run(string[] args)
@@ -23,6 +23,12 @@ public static class BenchCommand
         {
             case "micro":
                 return Micro.MicroBenchmarks.Run(rest);
+            case "load":
+                return await Load.LoadBenchmark.Run(rest);
+            case "e2e":
+                return await Load.EndToEndBenchmark.Run(rest);
+            case "host":
+                return await Load.BenchHost.Run(rest);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
