@@ -4,17 +4,30 @@ using Microsoft.Azure.Cosmos;
 namespace InboxServerless.Azure.Cosmos;
 
 /// <summary>One request the client sent: what it did, to which resource, and whether it named a partition.</summary>
-public sealed record CosmosRequest(string Method, string Resource, bool NamesPartition, bool IsQuery);
+public sealed record CosmosRequest(string Method, string Resource, bool NamesPartition, bool IsQuery)
+{
+    public bool IsWrite => !IsQuery && Method is "POST" or "PUT" or "PATCH" or "DELETE";
+}
 
 /// <summary>
-/// Records the item requests the client sends — point operations, creates and queries, not its metadata reads — for
-/// tests and diagnostics.
+/// Counts the item requests the client sends — point operations, creates and queries, not its metadata reads — and
+/// keeps the latest <see cref="Capacity"/> of them, for tests and diagnostics. It sits on every request of a running
+/// app, so it holds totals and a bounded log, never every request.
 /// </summary>
 public sealed class CosmosRequestCounter : RequestHandler
 {
-    private ConcurrentQueue<CosmosRequest> requests = new();
+    public const int Capacity = 1024;
 
+    private ConcurrentQueue<CosmosRequest> requests = new();
+    private long reads, writes, queries;
+
+    /// <summary>The latest requests since <see cref="Reset"/>, oldest first (at most <see cref="Capacity"/>).</summary>
     public IReadOnlyList<CosmosRequest> Requests => [.. requests];
+
+    /// <summary>Totals since the client was made.</summary>
+    public long Reads => Interlocked.Read(ref reads);
+    public long Writes => Interlocked.Read(ref writes);
+    public long Queries => Interlocked.Read(ref queries);
 
     public void Reset() => requests = new ConcurrentQueue<CosmosRequest>();
 
@@ -28,7 +41,13 @@ public sealed class CosmosRequestCounter : RequestHandler
         {
             var isQuery = request.Headers["x-ms-documentdb-isquery"] is "True" or "true" || request.Headers.ContentType == "application/query+json";
             var namesPartition = !string.IsNullOrEmpty(request.Headers["x-ms-documentdb-partitionkey"]);
-            requests.Enqueue(new CosmosRequest(request.Method.Method, path, namesPartition, isQuery));
+            var sent = new CosmosRequest(request.Method.Method, path, namesPartition, isQuery);
+            if (sent.IsQuery) Interlocked.Increment(ref queries);
+            else if (sent.IsWrite) Interlocked.Increment(ref writes);
+            else Interlocked.Increment(ref reads);
+            var log = requests;
+            log.Enqueue(sent);
+            while (log.Count > Capacity) log.TryDequeue(out _);
         }
 
         return base.SendAsync(request, cancellationToken);

@@ -22,7 +22,7 @@ public static class FunctionInvocation
     public static async Task<object?> Invoke(FunctionDescriptor function, IServiceProvider services, object?[] arguments)
     {
         var method = function.Method;
-        var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+        var instance = method.IsStatic ? null : Factories.GetOrAdd(method.DeclaringType!, CreateFactory)(services, null);
         try
         {
             var returned = method.Invoke(instance, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
@@ -38,6 +38,12 @@ public static class FunctionInvocation
         }
     }
 
+    // Made once per class: building a factory reflects over the constructors, which every request would otherwise repeat.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<Task, object?>> ResultReaders = new();
+
+    private static ObjectFactory CreateFactory(Type type) => ActivatorUtilities.CreateFactory(type, []);
+
     private static async Task<object?> Await(Type declared, object? returned)
     {
         switch (returned)
@@ -46,9 +52,7 @@ public static class FunctionInvocation
                 return null;
             case Task task:
                 await task;
-                return declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(Task<>)
-                    ? declared.GetProperty(nameof(Task<object>.Result))!.GetValue(task)
-                    : null;
+                return ResultReaders.GetOrAdd(declared, ResultOf)(task);
             case ValueTask valueTask:
                 await valueTask;
                 return null;
@@ -68,6 +72,13 @@ public static class FunctionInvocation
     /// Fails unless the services can build the function's class: a function whose class needs a service the composition
     /// does not register would otherwise fail only when first called.
     /// </summary>
+    private static Func<Task, object?> ResultOf(Type declared)
+    {
+        if (!declared.IsGenericType || declared.GetGenericTypeDefinition() != typeof(Task<>)) return _ => null;
+        var result = declared.GetProperty(nameof(Task<object>.Result))!;
+        return task => result.GetValue(task);
+    }
+
     public static void CheckConstructible(FunctionDescriptor function, IServiceProvider services)
     {
         var type = function.Method.DeclaringType!;
