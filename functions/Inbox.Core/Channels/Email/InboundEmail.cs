@@ -56,6 +56,9 @@ public static class HtmlText
         {
             switch (token)
             {
+                case HtmlTagToken { Id: HtmlTagId.Body, IsEndTag: false }:
+                    hidden = 0; // the body is shown, even after a head that was never closed
+                    break;
                 case HtmlTagToken tag when Hidden.Contains(tag.Id):
                     if (!tag.IsEmptyElement) hidden = Math.Max(0, hidden + (tag.IsEndTag ? -1 : 1));
                     break;

@@ -149,6 +149,7 @@ public sealed class MimeMessageNormaliserTests
         Assert.Equal("Thanks\u00a0for your order\nTotal: 12€\nMug\nTea", e.Content.Text);
         Assert.StartsWith("<html>", e.Content.Html);
         Assert.Null(e.Sender.Name);
+        Assert.Equal("Shown", HtmlText.ToText("<html><head><title>Hidden</title><body>Shown</body></html>")); // head never closed
     }
 
     [Fact]
