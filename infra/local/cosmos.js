@@ -5,7 +5,8 @@
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
 
 const port = parseInt(process.argv[2] || "0", 10);
-const server = createHttpsServer().listen(port, "127.0.0.1", () => {
+// keepAlive: without it the emulator answers "Connection: close", so every SDK request paid a new TLS handshake.
+const server = createHttpsServer({ keepAlive: true }).listen(port, "127.0.0.1", () => {
   console.log(`listening ${server.address().port}`);
 });
 process.stdin.on("end", () => process.exit(0));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.Extensions.Options;
 
 namespace InboxServerless.DevHost.Functions;
@@ -34,7 +35,24 @@ public static class DurableFunctions
     {
         // The package picks a random port in 30000-40000 when given none; a free one avoids a clash with anything there.
         services.AddInMemoryDurableTask(registerTasks, new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
+        services.AddSingleton<InMemoryOrchestrationService>(sp => new RoomyOrchestrationService(sp.GetService<ILoggerFactory>()));
         return services;
+    }
+
+    /// <summary>
+    /// The in-memory engine with room for as many work items as the queue runs sessions. The package allows one per
+    /// core, and its dispatcher polls every 500 ms once they are all taken: on two cores, eight concurrent routings
+    /// stalled there and the dev host routed about one event a second. Interface re-implementation is the only way in,
+    /// as the package's properties are not virtual.
+    /// </summary>
+    private sealed class RoomyOrchestrationService(ILoggerFactory? loggerFactory)
+        : InMemoryOrchestrationService(loggerFactory), DurableTask.Core.IOrchestrationService
+    {
+        private const int WorkItems = 256;
+
+        int DurableTask.Core.IOrchestrationService.MaxConcurrentTaskOrchestrationWorkItems => WorkItems;
+
+        int DurableTask.Core.IOrchestrationService.MaxConcurrentTaskActivityWorkItems => WorkItems;
     }
 
     /// <summary>
