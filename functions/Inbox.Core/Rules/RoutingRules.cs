@@ -39,12 +39,7 @@ public static class AssignmentRules
     /// <summary>The users a channel's assignment may choose from: named users and team members with a paid seat.</summary>
     public static IReadOnlyList<string> Candidates(Assignment assignment, AccountDirectory directory, Contact? contact)
     {
-        IEnumerable<string> ids = assignment.Mode switch
-        {
-            AssignmentMode.Specific => assignment.UserIds.Concat(assignment.TeamIds.SelectMany(t => directory.FindTeam(t)?.MemberIds ?? [])),
-            AssignmentMode.ContactOwner when contact?.OwnerId is { } owner => [owner],
-            _ => [],
-        };
+        if (assignment.Mode is not (AssignmentMode.Specific or AssignmentMode.ContactOwner)) return [];
 
         // One pass over the directory rather than a search of it per id (an inbox has hundreds of members).
         // The first user with an id decides, as in FindUser; taking an id out makes each user a candidate once.
@@ -52,13 +47,26 @@ public static class AssignmentRules
         foreach (var user in directory.Users) paidSeat.TryAdd(user.Id, user.HasPaidSeat);
 
         var candidates = new List<string>();
-        foreach (var id in ids)
+        if (assignment.Mode == AssignmentMode.ContactOwner)
+        {
+            if (contact?.OwnerId is { } owner) Take(owner);
+        }
+        else
+        {
+            foreach (var id in assignment.UserIds) Take(id);
+            foreach (var teamId in assignment.TeamIds)
+            {
+                foreach (var id in directory.FindTeam(teamId)?.MemberIds ?? []) Take(id);
+            }
+        }
+
+        candidates.Sort(string.CompareOrdinal);
+        return candidates;
+
+        void Take(string id)
         {
             if (paidSeat.Remove(id, out var paid) && paid) candidates.Add(id);
         }
-
-        candidates.Sort(StringComparer.Ordinal);
-        return candidates;
     }
 
     /// <summary>
