@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using InboxServerless.Core.Domain;
 
 namespace InboxServerless.Core.Channels.Messenger;
@@ -91,18 +93,19 @@ public static partial class MessengerPayload
     private static bool ReadItem(ref Utf8JsonReader reader, string bindingKey, DateTimeOffset receivedAt, out InboundEvent? e)
     {
         e = null;
-        string? sender = null, recipient = null;
+        // The ids as received: only the person's becomes a string (the page's own id is the other one).
+        ReadOnlySpan<byte> sender = default, recipient = default;
         var timestamp = receivedAt;
         Message? message = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("sender"u8))
             {
-                if ((sender = ReadIdOf(ref reader)) is null) return false;
+                if (!TryReadIdOf(ref reader, out sender)) return false;
             }
             else if (reader.ValueTextEquals("recipient"u8))
             {
-                if ((recipient = ReadIdOf(ref reader)) is null) return false;
+                if (!TryReadIdOf(ref reader, out recipient)) return false;
             }
             else if (reader.ValueTextEquals("timestamp"u8))
             {
@@ -120,11 +123,12 @@ public static partial class MessengerPayload
             else reader.Skip();
         }
 
-        if (sender is null || recipient is null) return false;
+        if (sender.IsEmpty || recipient.IsEmpty) return false;
         if (message is { } m)
         {
-            e = Event(bindingKey, m.IsEcho ? InboundEventType.Echo : InboundEventType.Message, m.Mid, m.IsEcho ? recipient : sender,
-                timestamp, receivedAt, new InboundContent { Text = m.Text, Payload = m.Payload, Attachments = [] });
+            var person = Encoding.UTF8.GetString(m.IsEcho ? recipient : sender);
+            e = Event(bindingKey, m.IsEcho ? InboundEventType.Echo : InboundEventType.Message, m.Mid, person, timestamp, receivedAt,
+                new InboundContent { Text = m.Text, Payload = m.Payload, Attachments = [] });
         }
 
         return true;
@@ -170,18 +174,30 @@ public static partial class MessengerPayload
         return mid is null ? null : new Message(mid, text, payload, isEcho);
     }
 
-    /// <summary><c>{"id": "…"}</c>: the id of a sender or recipient.</summary>
-    private static string? ReadIdOf(ref Utf8JsonReader reader)
+    /// <summary>
+    /// <c>{"id": "…"}</c>: the id of a sender or recipient, as its UTF-8 bytes: 1 to 64 of them, valid and unescaped
+    /// (so at most 64 characters). Others are left to the document.
+    /// </summary>
+    private static bool TryReadIdOf(scoped ref Utf8JsonReader reader, out ReadOnlySpan<byte> id)
     {
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-        string? id = null;
+        id = default;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!reader.ValueTextEquals("id"u8)) reader.Skip();
-            else if ((id = ReadId(ref reader)) is null) return null;
+            if (!reader.ValueTextEquals("id"u8))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.ValueSpan.Length is 0 or > 64 ||
+                !Utf8.IsValid(reader.ValueSpan))
+                return false;
+            id = reader.ValueSpan;
         }
 
-        return id;
+        return !id.IsEmpty;
     }
 
     /// <summary>An id as a string of 1 to 64 characters; ids as numbers are left to the document.</summary>
