@@ -16,7 +16,7 @@ public static class MicroBenchmarks
         Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(3)
-            .WithIterationCount(8)
+            .WithIterationCount(15)
             .WithToolchain(InProcessEmitToolchain.Instance)
             .AsDefault());
 
