@@ -82,6 +82,20 @@ public sealed class MessengerWebhookTests
     }
 
     [Fact]
+    public void Entries_of_the_same_page_and_of_others_keep_their_page()
+    {
+        var events = Parse("""
+            {"object":"page","entry":[
+              {"id":"111","time":1,"messaging":[{"sender":{"id":"A"},"recipient":{"id":"111"},"timestamp":10,"message":{"mid":"m_1","text":"1"}}]},
+              {"id":"222","time":2,"messaging":[{"sender":{"id":"B"},"recipient":{"id":"222"},"timestamp":11,"message":{"mid":"m_2","text":"2"}}]},
+              {"id":"111","time":3,"messaging":[{"sender":{"id":"C"},"recipient":{"id":"111"},"timestamp":12,"message":{"mid":"m_3","text":"3"}}]}]}
+            """);
+
+        Assert.Equal(["messenger:111", "messenger:222", "messenger:111"], events.Select(e => e.BindingKey));
+        Assert.Equal(["A", "B", "C"], events.Select(e => e.Sender.Id));
+    }
+
+    [Fact]
     public void An_echo_is_the_pages_own_send_to_the_person()
     {
         var e = Assert.Single(Parse("""

@@ -52,6 +52,7 @@ public static partial class MessengerPayload
     private static bool ReadEntries(ref Utf8JsonReader reader, List<InboundEvent> events, DateTimeOffset receivedAt)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return false;
+        var pages = new List<(string PageId, string BindingKey)>(1);
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             string? bindingKey = null;
@@ -60,8 +61,7 @@ public static partial class MessengerPayload
             {
                 if (reader.ValueTextEquals("id"u8))
                 {
-                    if (bindingKey is not null || ReadId(ref reader) is not { } pageId) return false;
-                    bindingKey = BindingKey(pageId);
+                    if (bindingKey is not null || (bindingKey = ReadPage(ref reader, pages)) is null) return false;
                 }
                 else if (reader.ValueTextEquals("messaging"u8))
                 {
@@ -200,11 +200,22 @@ public static partial class MessengerPayload
         return !id.IsEmpty;
     }
 
-    /// <summary>An id as a string of 1 to 64 characters; ids as numbers are left to the document.</summary>
-    private static string? ReadId(ref Utf8JsonReader reader)
+    /// <summary>
+    /// An entry's page id (a string of 1 to 64 characters; numbers are left to the document) as its binding key,
+    /// made once per page: a delivery names one page or a few.
+    /// </summary>
+    private static string? ReadPage(ref Utf8JsonReader reader, List<(string PageId, string BindingKey)> pages)
     {
         reader.Read();
-        return reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 and <= 64 } id ? id : null;
+        if (reader.TokenType != JsonTokenType.String) return null;
+        foreach (var page in pages)
+        {
+            if (reader.ValueTextEquals(page.PageId)) return page.BindingKey;
+        }
+
+        if (reader.GetString() is not { Length: > 0 and <= 64 } pageId) return null;
+        pages.Add((pageId, BindingKey(pageId)));
+        return pages[^1].BindingKey;
     }
 
     private static bool TryReadOptionalString(ref Utf8JsonReader reader, out string? value)

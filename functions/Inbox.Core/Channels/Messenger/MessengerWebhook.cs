@@ -162,6 +162,9 @@ public static partial class MessengerPayload
 
     private static string BindingKey(string pageId) => new ChannelBindingKey(ChannelKind.Messenger, pageId).Value;
 
+    /// <summary>Messenger threads by the person, not by hints; the record is immutable, so every event shares one.</summary>
+    private static readonly ThreadHints NoThreadHints = new();
+
     private static InboundEvent Event(
         string bindingKey, InboundEventType type, string externalId, string person, DateTimeOffset sentAt, DateTimeOffset receivedAt, InboundContent content) => new()
     {
@@ -170,6 +173,7 @@ public static partial class MessengerPayload
         BindingKey = bindingKey,
         ExternalId = externalId,
         Sender = new InboundSender(person),
+        Thread = NoThreadHints,
         Content = content,
         SentAt = sentAt,
         ReceivedAt = receivedAt,
