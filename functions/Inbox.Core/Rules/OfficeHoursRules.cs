@@ -10,8 +10,10 @@ public static class OfficeHoursRules
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var day = local.DayOfWeek;
         var time = TimeOnly.FromDateTime(local.DateTime);
-        foreach (var interval in hours)
+        // By index: a foreach over the interface would box the list's enumerator on every check.
+        for (var i = 0; i < hours.Count; i++)
         {
+            var interval = hours[i];
             if (interval.Day == day && time >= interval.Start && (interval.End == TimeOnly.MinValue || time < interval.End))
                 return true;
         }

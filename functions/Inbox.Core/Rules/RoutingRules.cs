@@ -39,13 +39,34 @@ public static class AssignmentRules
     /// <summary>The users a channel's assignment may choose from: named users and team members with a paid seat.</summary>
     public static IReadOnlyList<string> Candidates(Assignment assignment, AccountDirectory directory, Contact? contact)
     {
-        IEnumerable<string> ids = assignment.Mode switch
+        if (assignment.Mode is not (AssignmentMode.Specific or AssignmentMode.ContactOwner)) return [];
+
+        // One pass over the directory rather than a search of it per id (an inbox has hundreds of members).
+        // The first user with an id decides, as in FindUser; taking an id out makes each user a candidate once.
+        var paidSeat = new Dictionary<string, bool>(directory.Users.Count, StringComparer.Ordinal);
+        foreach (var user in directory.Users) paidSeat.TryAdd(user.Id, user.HasPaidSeat);
+
+        var candidates = new List<string>();
+        if (assignment.Mode == AssignmentMode.ContactOwner)
         {
-            AssignmentMode.Specific => assignment.UserIds.Concat(assignment.TeamIds.SelectMany(t => directory.FindTeam(t)?.MemberIds ?? [])),
-            AssignmentMode.ContactOwner when contact?.OwnerId is { } owner => [owner],
-            _ => [],
-        };
-        return [.. ids.Distinct().Where(id => directory.FindUser(id) is { HasPaidSeat: true }).Order(StringComparer.Ordinal)];
+            if (contact?.OwnerId is { } owner) Take(owner);
+        }
+        else
+        {
+            foreach (var id in assignment.UserIds) Take(id);
+            foreach (var teamId in assignment.TeamIds)
+            {
+                foreach (var id in directory.FindTeam(teamId)?.MemberIds ?? []) Take(id);
+            }
+        }
+
+        candidates.Sort(string.CompareOrdinal);
+        return candidates;
+
+        void Take(string id)
+        {
+            if (paidSeat.Remove(id, out var paid) && paid) candidates.Add(id);
+        }
     }
 
     /// <summary>
@@ -55,15 +76,41 @@ public static class AssignmentRules
     public static string? Choose(
         IReadOnlyList<string> candidates, Func<string, bool> isAvailable, IReadOnlyDictionary<string, int> openConversations, string? lastAssigned)
     {
-        var pool = candidates.Where(isAvailable).ToList();
-        if (pool.Count == 0) pool = [.. candidates];
-        if (pool.Count == 0) return null;
+        // One pass and no sorting: the fairest available candidate, and the fairest of all for when nobody is available.
+        var available = new Fairest(lastAssigned);
+        var everyone = new Fairest(lastAssigned);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            var load = openConversations.GetValueOrDefault(candidate);
+            everyone.Consider(candidate, load);
+            if (isAvailable(candidate)) available.Consider(candidate, load);
+        }
 
-        var fewest = pool.Min(Load);
-        var tied = pool.Where(c => Load(c) == fewest).Order(StringComparer.Ordinal).ToList();
-        return tied.FirstOrDefault(c => lastAssigned is not null && string.CompareOrdinal(c, lastAssigned) > 0) ?? tied[0];
+        return available.Choice ?? everyone.Choice;
+    }
 
-        int Load(string user) => openConversations.GetValueOrDefault(user);
+    /// <summary>
+    /// Among the candidates with the fewest open conversations, in ordinal order: the first after the last one
+    /// assigned, else the first of all (round robin).
+    /// </summary>
+    private struct Fairest(string? lastAssigned)
+    {
+        private int fewest = int.MaxValue;
+        private string? first;
+        private string? next;
+
+        public readonly string? Choice => next ?? first;
+
+        public void Consider(string candidate, int load)
+        {
+            if (load > fewest) return;
+            if (load < fewest) (fewest, first, next) = (load, null, null);
+            if (first is null || string.CompareOrdinal(candidate, first) < 0) first = candidate;
+            if (lastAssigned is not null && string.CompareOrdinal(candidate, lastAssigned) > 0 &&
+                (next is null || string.CompareOrdinal(candidate, next) < 0))
+                next = candidate;
+        }
     }
 }
 

@@ -82,6 +82,20 @@ public sealed class MessengerWebhookTests
     }
 
     [Fact]
+    public void Entries_of_the_same_page_and_of_others_keep_their_page()
+    {
+        var events = Parse("""
+            {"object":"page","entry":[
+              {"id":"111","time":1,"messaging":[{"sender":{"id":"A"},"recipient":{"id":"111"},"timestamp":10,"message":{"mid":"m_1","text":"1"}}]},
+              {"id":"222","time":2,"messaging":[{"sender":{"id":"B"},"recipient":{"id":"222"},"timestamp":11,"message":{"mid":"m_2","text":"2"}}]},
+              {"id":"111","time":3,"messaging":[{"sender":{"id":"C"},"recipient":{"id":"111"},"timestamp":12,"message":{"mid":"m_3","text":"3"}}]}]}
+            """);
+
+        Assert.Equal(["messenger:111", "messenger:222", "messenger:111"], events.Select(e => e.BindingKey));
+        Assert.Equal(["A", "B", "C"], events.Select(e => e.Sender.Id));
+    }
+
+    [Fact]
     public void An_echo_is_the_pages_own_send_to_the_person()
     {
         var e = Assert.Single(Parse("""
@@ -116,6 +130,28 @@ public sealed class MessengerWebhookTests
         Assert.Equal(Parse(body)[0].MessageId, MessengerPayload.Parse(Encoding.UTF8.GetBytes(body), Received.AddHours(3)).Value![0].MessageId);
     }
 
+    /// <summary>
+    /// Plain messages are read in one pass; an entry whose id follows its items is read through the document.
+    /// Both readings give the same events.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"mid":"m_1","text":"hello"}""")]
+    [InlineData("""{"mid":"m_1","text":null,"quick_reply":{"payload":"YES"}}""")]
+    [InlineData("""{"quick_reply":{"payload":"A"},"mid":"m_\u0031","text":"caf\u00e9 \ud83d\ude42","quick_reply":{"other":1}}""")]
+    [InlineData("""{"is_echo":true,"app_id":1517776481860111,"mid":"m_echo","text":"hi","metadata":{"k":[1,2]}}""")]
+    [InlineData("""{"is_echo":false,"mid":"m_2","text":"not an echo","is_echo":{"odd":true}}""")]
+    public void A_message_reads_the_same_in_one_pass_as_through_the_document(string message)
+    {
+        const string item = """{"sender":{"id":"PSID"},"recipient":{"id":"104381562489193"},"timestamp":1764061199000,"message":MESSAGE,"nlp":{}}""";
+        var items = item.Replace("MESSAGE", message) + "," + """{"sender":{"id":"PSID"},"recipient":{"id":"104381562489193"},"reaction":{"emoji":"x"}}""";
+
+        var onePass = Parse($$"""{"object":"page","entry":[{"id":"104381562489193","time":1,"messaging":[{{items}}]}]}""");
+        var document = Parse($$"""{"entry":[{"time":1,"messaging":[{{items}}],"id":"104381562489193"}],"object":"page"}""");
+
+        Assert.Single(onePass);
+        Assert.Equal(document, onePass);
+    }
+
     [Theory]
     [InlineData("""{"object":"page","entry":[""", "$")]
     [InlineData("""{"object":"user","entry":[]}""", "object")]
@@ -127,6 +163,10 @@ public sealed class MessengerWebhookTests
     [InlineData("""{"object":"page","entry":[{"id":"1","messaging":"x"}]}""", "entry")]
     [InlineData("""[1,2,3]""", "object")]
     [InlineData("""{"object":"page","entry":[]} {"object":"page","entry":[]}""", "$")]
+    [InlineData("""{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"P"},"recipient":{"id":"1"},"message":{"mid":"m","text":5}}]}]}""", "entry")]
+    [InlineData("""{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"P"},"recipient":{"id":"1"},"message":{"mid":"m","quick_reply":null}}]}]}""", "entry")]
+    [InlineData("""{"object":"page","entry":[{"id":"","messaging":[]}]}""", "entry")]
+    [InlineData("""{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"P"},"recipient":{"id":"1"},"message":{"mid":"m"}}]}],"object":"user"}""", "object")]
     public void Anything_else_is_invalid(string body, string field)
     {
         var parsed = MessengerPayload.Parse(Encoding.UTF8.GetBytes(body), Received);

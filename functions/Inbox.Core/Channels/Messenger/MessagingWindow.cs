@@ -31,8 +31,9 @@ public enum WindowState
 /// <summary>
 /// What the windows allow now. <see cref="Until"/> is the instant the current window closes
 /// (<see cref="WindowState.Response"/>, <see cref="WindowState.HumanAgent"/>) or closed (<see cref="WindowState.Closed"/>).
+/// A value, so deciding allocates nothing: a reply checks the window before every attempt.
 /// </summary>
-public sealed record WindowDecision(WindowState State, DateTimeOffset Until)
+public readonly record struct WindowDecision(WindowState State, DateTimeOffset Until)
 {
     public bool IsOpen => State != WindowState.Closed;
 

@@ -43,17 +43,26 @@ public static class MessengerWebhook
 /// Turns a Messenger webhook delivery into inbound events: every messaging item of every entry, one event each.
 /// Times are Unix milliseconds. Echoes of the page's own sends are turned around, so the sender is always the person.
 /// </summary>
-public static class MessengerPayload
+public static partial class MessengerPayload
 {
     /// <summary>Meta sends at most 1,000 updates a request.</summary>
     public const int MaxItems = 1_000;
 
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+
     public static Outcome<IReadOnlyList<InboundEvent>> Parse(ReadOnlySpan<byte> body, DateTimeOffset receivedAt)
+    {
+        // Most deliveries are plain messages, read in one pass; the document has the answer for every other shape.
+        if (TryReadMessages(body, receivedAt) is { } messages) return messages;
+        return ParseDocument(body, receivedAt);
+    }
+
+    private static Outcome<IReadOnlyList<InboundEvent>> ParseDocument(ReadOnlySpan<byte> body, DateTimeOffset receivedAt)
     {
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 32 });
+            var reader = new Utf8JsonReader(body, ReaderOptions);
             document = JsonDocument.ParseValue(ref reader);
             if (reader.Read())
             {
@@ -91,19 +100,19 @@ public static class MessengerPayload
         var events = new List<InboundEvent>();
         foreach (var entry in entries.EnumerateArray())
         {
-            var pageId = Id(entry, "id");
+            var bindingKey = BindingKey(Id(entry, "id"));
             if (!entry.TryGetProperty("messaging", out var items)) continue; // changes (feed, …) are not messages
             foreach (var item in items.EnumerateArray())
             {
                 if (events.Count == MaxItems) return Problem.Invalid("entry", $"More than {MaxItems} updates in one request.");
-                if (ToEvent(pageId, item, receivedAt) is { } e) events.Add(e);
+                if (ToEvent(bindingKey, item, receivedAt) is { } e) events.Add(e);
             }
         }
 
         return events;
     }
 
-    private static InboundEvent? ToEvent(string pageId, JsonElement item, DateTimeOffset receivedAt)
+    private static InboundEvent? ToEvent(string bindingKey, JsonElement item, DateTimeOffset receivedAt)
     {
         var sender = Id(item.GetProperty("sender"), "id");
         var recipient = Id(item.GetProperty("recipient"), "id");
@@ -113,7 +122,7 @@ public static class MessengerPayload
         {
             var echo = message.TryGetProperty("is_echo", out var isEcho) && isEcho.ValueKind == JsonValueKind.True;
             var person = echo ? recipient : sender;
-            return Event(pageId, echo ? InboundEventType.Echo : InboundEventType.Message, String(message, "mid"), person, timestamp, receivedAt,
+            return Event(bindingKey, echo ? InboundEventType.Echo : InboundEventType.Message, String(message, "mid"), person, timestamp, receivedAt,
                 new InboundContent
                 {
                     Text = OptionalString(message, "text"),
@@ -125,7 +134,7 @@ public static class MessengerPayload
         if (item.TryGetProperty("postback", out var postback))
         {
             var mid = OptionalString(postback, "mid") ?? $"postback:{sender}:{timestamp.ToUnixTimeMilliseconds()}";
-            return Event(pageId, InboundEventType.Postback, mid, sender, timestamp, receivedAt,
+            return Event(bindingKey, InboundEventType.Postback, mid, sender, timestamp, receivedAt,
                 new InboundContent { Text = OptionalString(postback, "title"), Payload = OptionalString(postback, "payload") });
         }
 
@@ -133,32 +142,38 @@ public static class MessengerPayload
         if (item.TryGetProperty("read", out var read))
         {
             var watermark = FromMs(read.GetProperty("watermark"));
-            return Event(pageId, InboundEventType.Read, $"read:{sender}:{watermark.ToUnixTimeMilliseconds()}", sender, watermark, receivedAt, new());
+            return Event(bindingKey, InboundEventType.Read, $"read:{sender}:{watermark.ToUnixTimeMilliseconds()}", sender, watermark, receivedAt, new());
         }
 
         if (item.TryGetProperty("delivery", out var delivery))
         {
             var watermark = FromMs(delivery.GetProperty("watermark"));
-            return Event(pageId, InboundEventType.Delivery, $"delivery:{sender}:{watermark.ToUnixTimeMilliseconds()}", sender, watermark, receivedAt, new());
+            return Event(bindingKey, InboundEventType.Delivery, $"delivery:{sender}:{watermark.ToUnixTimeMilliseconds()}", sender, watermark, receivedAt, new());
         }
 
         if (item.TryGetProperty("optin", out var optin))
         {
-            return Event(pageId, InboundEventType.OptIn, $"optin:{sender}:{timestamp.ToUnixTimeMilliseconds()}", sender, timestamp, receivedAt,
+            return Event(bindingKey, InboundEventType.OptIn, $"optin:{sender}:{timestamp.ToUnixTimeMilliseconds()}", sender, timestamp, receivedAt,
                 new InboundContent { Payload = OptionalString(optin, "ref") ?? OptionalString(optin, "payload") });
         }
 
         return null; // a kind of update this product does not use (reactions, referrals, …)
     }
 
+    private static string BindingKey(string pageId) => new ChannelBindingKey(ChannelKind.Messenger, pageId).Value;
+
+    /// <summary>Messenger threads by the person, not by hints; the record is immutable, so every event shares one.</summary>
+    private static readonly ThreadHints NoThreadHints = new();
+
     private static InboundEvent Event(
-        string pageId, InboundEventType type, string externalId, string person, DateTimeOffset sentAt, DateTimeOffset receivedAt, InboundContent content) => new()
+        string bindingKey, InboundEventType type, string externalId, string person, DateTimeOffset sentAt, DateTimeOffset receivedAt, InboundContent content) => new()
     {
         Channel = ChannelKind.Messenger,
         Type = type,
-        BindingKey = new ChannelBindingKey(ChannelKind.Messenger, pageId).Value,
+        BindingKey = bindingKey,
         ExternalId = externalId,
         Sender = new InboundSender(person),
+        Thread = NoThreadHints,
         Content = content,
         SentAt = sentAt,
         ReceivedAt = receivedAt,
