@@ -44,6 +44,7 @@ public sealed class CrashingConversationStore(IConversationStore store, StoreCra
     public async Task<Outcome<Versioned<Conversation>>> Replace(Conversation conversation, string ifMatch, CancellationToken ct)
     {
         var replaced = await store.Replace(conversation, ifMatch, ct);
+        // Keyed by the version replaced: the retry replaces a newer one, so it may crash again, as a flaky host would.
         if (replaced.IsSuccess) crashes.Check(nameof(Replace), $"{conversation.Id} {ifMatch}");
         return replaced;
     }

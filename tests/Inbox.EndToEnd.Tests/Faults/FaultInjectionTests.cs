@@ -111,7 +111,7 @@ public sealed class FaultInjectionTests(FaultHostFixture host, ITestOutputHelper
     {
         var (pageId, inboxId) = await PageInbox();
         var burst = new MessengerBurst(pageId, Events, Senders, PerBatch);
-        // About half of the conversations, messages and conversation updates crash once, after they are stored.
+        // About half of the conversation creates, message appends and conversation updates (by version) crash once, after they are stored.
         host.Crashes.After = key => (StableHash(key) & 1) == 0;
 
         var delivery = await DeliverAndSettle(burst);
