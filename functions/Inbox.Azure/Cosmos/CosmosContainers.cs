@@ -6,8 +6,8 @@ using Microsoft.Azure.Cosmos;
 namespace InboxServerless.Azure.Cosmos;
 
 /// <summary>
-/// Wraps the HTTP handler the Cosmos client sends through, outermost first: the wrapper sees every gateway request
-/// (in Direct mode only the metadata ones) before the transport does. For diagnostics, proxies, and tests that fault
+/// Wraps the HTTP handler the Cosmos client sends through: the wrapper sits under the SDK (and its request timeout) and
+/// over the transport, and sees every gateway request (in Direct mode only the metadata ones). For diagnostics, proxies, and tests that fault
 /// the wire as Cosmos would (429, 503, a stalled response). Registered as a service, <see cref="CosmosContainers"/> uses it.
 /// </summary>
 public delegate HttpMessageHandler CosmosTransportWrapper(HttpMessageHandler transport);
