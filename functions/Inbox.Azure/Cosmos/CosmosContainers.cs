@@ -5,6 +5,13 @@ using Microsoft.Azure.Cosmos;
 
 namespace InboxServerless.Azure.Cosmos;
 
+/// <summary>
+/// Wraps the HTTP handler the Cosmos client sends through: the wrapper sits under the SDK (and its request timeout) and
+/// over the transport, and sees every gateway request (in Direct mode only the metadata ones). For diagnostics, proxies, and tests that fault
+/// the wire as Cosmos would (429, 503, a stalled response). Registered as a service, <see cref="CosmosContainers"/> uses it.
+/// </summary>
+public delegate HttpMessageHandler CosmosTransportWrapper(HttpMessageHandler transport);
+
 /// <summary>The database and its containers, created on first use if absent.</summary>
 public sealed class CosmosContainers : IDisposable
 {
@@ -18,11 +25,11 @@ public sealed class CosmosContainers : IDisposable
     private readonly CosmosStoreOptions options;
     private readonly Lazy<Task<Database>> database;
 
-    public CosmosContainers(CosmosStoreOptions options, CosmosRequestCounter? counter = null)
+    public CosmosContainers(CosmosStoreOptions options, CosmosRequestCounter? counter = null, CosmosTransportWrapper? wrapTransport = null)
     {
         this.options = options;
         Counter = counter ?? new CosmosRequestCounter();
-        Client = CreateClient(options, Counter);
+        Client = CreateClient(options, Counter, wrapTransport);
         // With a managed identity the app holds a data-plane role only and cannot create anything: the deployment
         // (infra/cosmos.bicep) has created the database and containers. With a key (the emulator) it creates them.
         database = new Lazy<Task<Database>>(string.IsNullOrEmpty(options.ConnectionString)
@@ -55,7 +62,7 @@ public sealed class CosmosContainers : IDisposable
         return db;
     }
 
-    private static CosmosClient CreateClient(CosmosStoreOptions options, CosmosRequestCounter counter)
+    private static CosmosClient CreateClient(CosmosStoreOptions options, CosmosRequestCounter counter, CosmosTransportWrapper? wrapTransport)
     {
         var clientOptions = new CosmosClientOptions
         {
@@ -66,12 +73,19 @@ public sealed class CosmosContainers : IDisposable
             MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(30),
             CustomHandlers = { counter },
         };
-        if (options.AcceptAnyServerCertificate)
+        if (options.RequestTimeout is { } timeout) clientOptions.RequestTimeout = timeout;
+        // In Gateway mode the SDK waits 65 s for a write whatever RequestTimeout says, so a set timeout is enforced here.
+        var gatewayTimeout = options.UseGateway ? options.RequestTimeout : null;
+        if (options.AcceptAnyServerCertificate || wrapTransport is not null || gatewayTimeout is not null)
         {
-            clientOptions.HttpClientFactory = () => new HttpClient(new HttpClientHandler
+            clientOptions.HttpClientFactory = () =>
             {
-                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-            });
+                var transport = new HttpClientHandler();
+                if (options.AcceptAnyServerCertificate)
+                    transport.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+                var handler = wrapTransport?.Invoke(transport) ?? transport;
+                return new HttpClient(gatewayTimeout is { } t ? new AttemptTimeout(t) { InnerHandler = handler } : handler);
+            };
         }
 
         if (!string.IsNullOrEmpty(options.ConnectionString)) return new CosmosClient(options.ConnectionString, clientOptions);
@@ -80,6 +94,20 @@ public sealed class CosmosContainers : IDisposable
     }
 
     public void Dispose() => Client.Dispose();
+}
+
+/// <summary>
+/// Cancels an attempt that has no answer after the timeout. The SDK takes that cancellation as a timeout of its own:
+/// a read is retried, a write fails with 408 (it may have been applied), and the caller's retry decides.
+/// </summary>
+internal sealed class AttemptTimeout(TimeSpan timeout) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(timeout);
+        return await base.SendAsync(request, attempt.Token);
+    }
 }
 
 internal static class CosmosErrors

@@ -1,0 +1,106 @@
+using InboxServerless.Azure.Cosmos;
+using InboxServerless.Azure.Local;
+using InboxServerless.Core.Ports;
+using InboxServerless.DevHost;
+using InboxServerless.DevHost.Local;
+using InboxServerless.Functions.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InboxServerless.EndToEnd.Tests.Faults;
+
+/// <summary>
+/// A dev host of the fault suite's own, on a Cosmos DB emulator and a database of its own, so the faults it injects never
+/// reach the other end-to-end tests. Everything is the product's, with two seams a scenario switches on and off:
+/// <see cref="Wire"/> (Cosmos' HTTP answers, through the product's <see cref="CosmosTransportWrapper"/>) and
+/// <see cref="Crashes"/> (a conversation store that writes and then throws). The queue behaves as Service Bus by default
+/// (10 deliveries) with a short backoff, and drops no duplicate, so every redelivery reaches routing.
+/// </summary>
+public sealed class FaultHostFixture : IAsyncLifetime
+{
+    public const string AppSecret = "fault-suite-app-secret";
+
+    /// <summary>Short, so a stalled Cosmos answer fails the call in time for the activity's retry.</summary>
+    public static readonly TimeSpan CosmosRequestTimeout = TimeSpan.FromSeconds(2);
+
+    private CosmosEmulator? emulator;
+    private WebApplication? app;
+    private readonly SocketsHttpHandler handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+    public WebApplication App => app ?? throw new InvalidOperationException("The dev host has not started.");
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public CosmosWireFaults Wire { get; } = new();
+
+    public StoreCrashes Crashes { get; } = new();
+
+    public IServiceProvider Services => App.Services;
+
+    public InProcessInboundQueue Queue => App.Services.GetRequiredService<InProcessInboundQueue>();
+
+    public async Task InitializeAsync()
+    {
+        emulator = await CosmosEmulator.Start();
+        app = await DevHostApp.Start([], new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Cosmos:ConnectionString"] = emulator.ConnectionString,
+            ["Cosmos:UseGateway"] = "true",
+            ["Cosmos:AcceptAnyServerCertificate"] = "true",
+            ["Cosmos:Database"] = "faults",
+            ["Cosmos:RequestTimeout"] = CosmosRequestTimeout.ToString(),
+            ["DevHost:Timers:Enabled"] = "false",
+            ["DevHost:Queue:MaxDeliveryCount"] = "10",
+            ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00.050",
+            ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "None",
+            ["Messenger:AppSecret"] = AppSecret,
+            ["Messenger:VerifyToken"] = "fault-suite-verify-token",
+        }, services =>
+        {
+            services.AddSingleton<CosmosTransportWrapper>(transport => new FaultyCosmosTransport(Wire) { InnerHandler = transport });
+            services.Decorate<IConversationStore>((store, _) => new CrashingConversationStore(store, Crashes));
+        });
+        BaseAddress = App.Addresses().Single();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null) await app.DisposeAsync();
+        if (emulator is not null) await emulator.DisposeAsync();
+        handler.Dispose();
+    }
+
+    /// <summary>Until every event queued so far is routed or dead-lettered (a guard far above the expected seconds: the machine is shared).</summary>
+    public async Task WhenIdle()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await Queue.WhenIdle(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The queue is not idle after 3 minutes ({Queue.DeadLetters.Count} dead letters).");
+        }
+    }
+
+    public HttpClient Admin(string accountId) => Client(ClientPrincipal.Encode(accountId, "admin", [ClientPrincipal.AccountAdminRole]));
+
+    /// <summary>Meta's side: no principal.</summary>
+    public HttpClient Meta() => Client(null);
+
+    private HttpClient Client(string? principal)
+    {
+        var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (principal is not null) client.DefaultRequestHeaders.TryAddWithoutValidation(ClientPrincipal.Header, principal);
+        return client;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FaultHostCollection : ICollectionFixture<FaultHostFixture>
+{
+    public const string Name = "fault host";
+}
