@@ -67,8 +67,6 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         writing = Task.Run(Write);
     }
 
-    public string Path => path;
-
     /// <summary>What the file held when opened: the events in their acceptance order.</summary>
     public IReadOnlyList<JournaledEvent> Recovered { get; }
 
@@ -171,9 +169,9 @@ public sealed class InboundQueueJournal : IAsyncDisposable
                     await file.DisposeAsync();
                     file = compacted;
                 }
-                catch (IOException)
+                catch (Exception)
                 {
-                    // The journal as it is stays valid; the next write tries again.
+                    // The journal as it is stays valid, and the writer must live on: the next write tries again.
                 }
             }
         }
