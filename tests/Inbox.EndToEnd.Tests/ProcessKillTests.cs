@@ -71,7 +71,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
         var firstHost = host;
         await ForEachConcurrently(Enumerable.Range(0, batches.Count), async b =>
         {
-            if (b >= AcknowledgedBeforeKill + Concurrency / 2) await killed.Task;
+            if (b >= AcknowledgedBeforeKill + Concurrency / 2) await killed.Task.WaitAsync(TimeSpan.FromSeconds(60));
             if (!await Post(firstHost.Client, batches[b].Body)) return;
             acknowledged[b] = true;
             if (acknowledged.Count >= AcknowledgedBeforeKill && !killed.Task.IsCompleted)
