@@ -12,9 +12,12 @@ public sealed record DeadLetteredEvent(InboundEvent Event, string Reason, int De
 /// relies on — duplicate detection by <see cref="InboundEvent.MessageId"/>, sessions by
 /// <see cref="InboundEvent.SessionKey"/> (one event at a time, in enqueue order), redelivery up to
 /// <see cref="InProcessQueueOptions.MaxDeliveryCount"/>, then a dead-letter store that can be replayed.
-/// An <see cref="InProcessQueueProcessor"/> delivers the events. Nothing survives the process.
+/// An <see cref="InProcessQueueProcessor"/> delivers the events. With <see cref="InProcessQueueOptions.JournalPath"/> set,
+/// every change is recorded in an <see cref="InboundQueueJournal"/> and an enqueue returns only once its events are on
+/// disk, so what was acknowledged (held and dead-lettered events, and the ids duplicate detection remembers) survives
+/// a killed process and is delivered again by the next queue over the same file; without it nothing survives.
 /// </summary>
-public sealed class InProcessInboundQueue : IInboundQueue
+public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
 {
     private readonly TimeProvider clock;
     private readonly Lock gate = new();
@@ -28,7 +31,9 @@ public sealed class InProcessInboundQueue : IInboundQueue
     private readonly HashSet<string> recentMessageIds = [];
     private readonly Queue<(string MessageId, DateTimeOffset AcceptedAt)> recentInOrder = new();
 
-    private readonly List<DeadLetteredEvent> deadLetters = [];
+    private readonly List<(DeadLetteredEvent Letter, long Sequence)> deadLetters = [];
+
+    private readonly InboundQueueJournal? journal;
 
     // Events accepted and not yet handled or dead-lettered; `idle` completes whenever that drops to zero.
     private int unsettled;
@@ -39,6 +44,20 @@ public sealed class InProcessInboundQueue : IInboundQueue
         this.clock = clock;
         Options = options ?? new InProcessQueueOptions();
         Options.Validate();
+        if (Options.JournalPath is not { Length: > 0 } path) return;
+
+        journal = new InboundQueueJournal(path, clock, Options.DuplicateDetectionWindow);
+        foreach (var (messageId, acceptedAt) in journal.RecentMessageIds)
+        {
+            recentMessageIds.Add(messageId);
+            recentInOrder.Enqueue((messageId, acceptedAt));
+        }
+
+        foreach (var recovered in journal.Recovered)
+        {
+            if (recovered.DeadLetter is { } deadLetter) deadLetters.Add((deadLetter, recovered.Sequence));
+            else Accept(recovered.Event, recovered.Sequence);
+        }
     }
 
     public InProcessQueueOptions Options { get; }
@@ -50,7 +69,10 @@ public sealed class InProcessInboundQueue : IInboundQueue
     /// </summary>
     public Func<IReadOnlyList<InboundEvent>, bool>? RefuseSends { get; set; }
 
-    /// <summary>Accepts the events in memory and returns; duplicates within the window are dropped silently, as Service Bus does.</summary>
+    /// <summary>
+    /// Accepts the events and returns once they are journaled (at once without a journal); duplicates within the window
+    /// are dropped silently, as Service Bus does.
+    /// </summary>
     public Task Enqueue(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
@@ -66,11 +88,14 @@ public sealed class InProcessInboundQueue : IInboundQueue
                 var messageId = inboundEvent.MessageId;
                 if (!recentMessageIds.Add(messageId)) continue;
                 recentInOrder.Enqueue((messageId, now));
-                Accept(inboundEvent);
+                Accept(inboundEvent, journal?.Accepted(inboundEvent, now) ?? 0);
             }
-        }
 
-        return Task.CompletedTask;
+            // Also when every event was a duplicate: the original may still be on its way to disk, and this send is
+            // acknowledged too. Delivery need not wait for the disk: routing is idempotent, so a crash before the
+            // write only means the unacknowledged sender retries.
+            return journal?.Written() ?? Task.CompletedTask;
+        }
     }
 
     /// <summary>
@@ -85,7 +110,7 @@ public sealed class InProcessInboundQueue : IInboundQueue
     /// <summary>The dead-letter store, oldest first.</summary>
     public IReadOnlyList<DeadLetteredEvent> DeadLetters
     {
-        get { lock (gate) return [.. deadLetters]; }
+        get { lock (gate) return [.. deadLetters.Select(d => d.Letter)]; }
     }
 
     /// <summary>
@@ -96,11 +121,11 @@ public sealed class InProcessInboundQueue : IInboundQueue
     {
         lock (gate)
         {
-            var index = deadLetters.FindIndex(d => d.Event.MessageId == messageId);
+            var index = deadLetters.FindIndex(d => d.Letter.Event.MessageId == messageId);
             if (index < 0) return false;
             var deadLetter = deadLetters[index];
             deadLetters.RemoveAt(index);
-            Accept(deadLetter.Event);
+            Requeue(deadLetter);
             return true;
         }
     }
@@ -112,10 +137,13 @@ public sealed class InProcessInboundQueue : IInboundQueue
         {
             var replayed = deadLetters.ToList();
             deadLetters.Clear();
-            foreach (var deadLetter in replayed) Accept(deadLetter.Event);
+            foreach (var deadLetter in replayed) Requeue(deadLetter);
             return replayed.Count;
         }
     }
+
+    /// <summary>Writes what the journal still has to write and closes it.</summary>
+    public ValueTask DisposeAsync() => journal?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     // What the processor uses: a session key to work on, its first event, and how that delivery ended.
 
@@ -130,7 +158,11 @@ public sealed class InProcessInboundQueue : IInboundQueue
 
     internal void Complete(string session)
     {
-        lock (gate) Settle(session);
+        lock (gate)
+        {
+            journal?.Settled(sessions[session].Peek().Sequence);
+            Settle(session);
+        }
     }
 
     internal void DeadLetter(string session, string reason)
@@ -138,7 +170,9 @@ public sealed class InProcessInboundQueue : IInboundQueue
         lock (gate)
         {
             var delivery = sessions[session].Peek();
-            deadLetters.Add(new DeadLetteredEvent(delivery.Event, reason, delivery.DeliveryCount, clock.GetUtcNow()));
+            var deadLetter = new DeadLetteredEvent(delivery.Event, reason, delivery.DeliveryCount, clock.GetUtcNow());
+            deadLetters.Add((deadLetter, delivery.Sequence));
+            journal?.DeadLettered(delivery.Sequence, deadLetter);
             Settle(session);
         }
     }
@@ -146,18 +180,25 @@ public sealed class InProcessInboundQueue : IInboundQueue
     /// <summary>Gives the session back untouched (the processor is stopping): its first event is delivered again later.</summary>
     internal void Abandon(string session) => readySessions.Writer.TryWrite(session);
 
-    private void Accept(InboundEvent inboundEvent)
+    // A replay is a new acceptance in the journal; the dead letter's record is settled.
+    private void Requeue((DeadLetteredEvent Letter, long Sequence) deadLetter)
+    {
+        journal?.Settled(deadLetter.Sequence);
+        Accept(deadLetter.Letter.Event, journal?.Accepted(deadLetter.Letter.Event, clock.GetUtcNow()) ?? 0);
+    }
+
+    private void Accept(InboundEvent inboundEvent, long sequence)
     {
         if (unsettled++ == 0) idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var session = inboundEvent.SessionKey;
         if (sessions.TryGetValue(session, out var waiting))
         {
-            waiting.Enqueue(new Delivery(inboundEvent));
+            waiting.Enqueue(new Delivery(inboundEvent, sequence));
             return;
         }
 
-        sessions[session] = new Queue<Delivery>([new Delivery(inboundEvent)]);
+        sessions[session] = new Queue<Delivery>([new Delivery(inboundEvent, sequence)]);
         readySessions.Writer.TryWrite(session);
     }
 
@@ -188,10 +229,14 @@ public sealed class InProcessInboundQueue : IInboundQueue
         return completed;
     }
 
-    /// <summary>One event on the queue. Only the worker holding its session touches <see cref="DeliveryCount"/>.</summary>
-    internal sealed class Delivery(InboundEvent inboundEvent)
+    /// <summary>
+    /// One event on the queue, with its journal sequence number (0 without a journal). Only the worker holding its
+    /// session touches <see cref="DeliveryCount"/>.
+    /// </summary>
+    internal sealed class Delivery(InboundEvent inboundEvent, long sequence)
     {
         public InboundEvent Event { get; } = inboundEvent;
+        public long Sequence { get; } = sequence;
         public int DeliveryCount { get; set; }
     }
 }

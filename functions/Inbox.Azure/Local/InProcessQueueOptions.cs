@@ -21,6 +21,12 @@ public sealed class InProcessQueueOptions
     /// <summary>An event whose <c>MessageId</c> was accepted within this window is dropped at enqueue.</summary>
     public TimeSpan DuplicateDetectionWindow { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// A file that journals the queue (<see cref="InboundQueueJournal"/>), so queued and dead-lettered events survive a
+    /// restart or a killed process; null or empty keeps the queue in memory only.
+    /// </summary>
+    public string? JournalPath { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDeliveryCount, 1, nameof(MaxDeliveryCount));

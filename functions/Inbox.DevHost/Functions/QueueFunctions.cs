@@ -139,7 +139,8 @@ public sealed class QueueFunctionHandler(QueueFunctionInvoker invoker, IServiceP
 /// <summary>
 /// Runs the in-process queue's processor while the dev host runs, and says so when an event is dead-lettered. Stopping
 /// waits a little (<c>DevHost:Queue:DrainTimeout</c>, 5 s by default) for the events in hand; what is still queued then
-/// is lost with the process, as everything in the in-process queue is.
+/// is lost with the process, unless the queue is journaled (<c>DevHost:Queue:JournalPath</c>): then the next start
+/// delivers it.
 /// </summary>
 public sealed class InProcessQueueHost(
     InProcessInboundQueue queue,
@@ -176,7 +177,12 @@ public sealed class InProcessQueueHost(
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            logger.LogWarning("Stopping with inbound events still queued; the in-process queue is in memory, so they are lost.");
+            if (queue.Options.JournalPath is { Length: > 0 } journal)
+                logger.LogInformation(
+                    "Stopping with inbound events still queued; they are kept in the journal {Journal} and delivered on the next start.", journal);
+            else
+                logger.LogWarning(
+                    "Stopping with inbound events still queued; the in-process queue is in memory only (no DevHost:Queue:JournalPath), so they are lost.");
         }
 
         if (processor is not null) await processor.StopAsync(cancellationToken);
@@ -220,7 +226,8 @@ public static class InProcessQueueServices
 {
     /// <summary>
     /// Registers <see cref="InProcessInboundQueue"/> as the <see cref="IInboundQueue"/> (options from <c>DevHost:Queue</c>:
-    /// <c>MaxDeliveryCount</c>, <c>RedeliveryBackoff</c>, <c>MaxConcurrentSessions</c>, <c>DuplicateDetectionWindow</c>), the
+    /// <c>MaxDeliveryCount</c>, <c>RedeliveryBackoff</c>, <c>MaxConcurrentSessions</c>, <c>DuplicateDetectionWindow</c>, and
+    /// <c>JournalPath</c>, a file that keeps the queue across restarts; the container closes it on dispose), the
     /// handler that runs the function app's queue function on it, and the hosted service that runs the processor. The
     /// function must listen to the inbound queue (<c>ServiceBus:QueueName</c>, by default
     /// <see cref="ServiceBusQueueOptions.DefaultQueueName"/>): the dev host has that one queue.

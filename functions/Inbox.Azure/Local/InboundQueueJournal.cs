@@ -1,0 +1,291 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Json;
+
+namespace InboxServerless.Azure.Local;
+
+/// <summary>An event the journal still holds: waiting to be handled, or dead-lettered (<see cref="DeadLetter"/> set).</summary>
+public sealed record JournaledEvent(long Sequence, InboundEvent Event, DeadLetteredEvent? DeadLetter);
+
+/// <summary>
+/// The in-process queue's write-ahead journal, so acknowledged events survive a killed process. One JSON object a line:
+/// <c>{"accepted":7,"at":…,"event":{…}}</c> when an event is accepted, <c>{"settled":7}</c> when it is handled or
+/// replayed, <c>{"deadLettered":7,"at":…,"reason":…,"deliveryCount":10}</c> when it is dead-lettered, and
+/// <c>{"recent":"&lt;message id&gt;","at":…}</c> for duplicate detection after a compaction. Appends are gathered and
+/// written by one writer, <see cref="FileStream.Flush(bool)"/> to disk, so concurrent enqueues share an fsync (group
+/// commit). Opening reads the file, ignores a torn last line (a write cut by a kill) and rewrites the file with only
+/// what is still held; so does a compaction once the file has doubled since the last one.
+/// </summary>
+public sealed class InboundQueueJournal : IAsyncDisposable
+{
+    /// <summary>No compaction below this size: rewriting a small file saves nothing.</summary>
+    public const long DefaultCompactionBytes = 8 * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(InboxJson.Storage) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    private readonly string path;
+    private readonly TimeProvider clock;
+    private readonly TimeSpan duplicateDetectionWindow;
+    private readonly long compactionBytes;
+    private readonly Lock sync = new();
+
+    // What a compaction must keep: the lines of events still held, by sequence, and the message ids accepted lately.
+    private readonly SortedDictionary<long, List<string>> held = [];
+    private readonly Queue<(string MessageId, DateTimeOffset AcceptedAt)> recent = new();
+
+    // Lines appended and not yet written, and the batch their writers wait on; the last batch handed to the writer.
+    private readonly StringBuilder pending = new();
+    private TaskCompletionSource gathering = NewBatch();
+    private Task lastWritten = Task.CompletedTask;
+
+    // Tells the writer there is something to write; one signal is enough however many appends there were.
+    private readonly Channel<bool> wake = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Task writing;
+    private FileStream file;
+    private long length;
+    private long lengthAfterCompaction;
+    private long nextSequence = 1;
+    private int disposed;
+
+    /// <summary>
+    /// Opens (or creates) the journal at <paramref name="path"/>, reads what it holds into <see cref="Recovered"/> and
+    /// <see cref="RecentMessageIds"/>, and rewrites it with only that.
+    /// </summary>
+    public InboundQueueJournal(string path, TimeProvider clock, TimeSpan duplicateDetectionWindow, long compactionBytes = DefaultCompactionBytes)
+    {
+        this.path = System.IO.Path.GetFullPath(path);
+        this.clock = clock;
+        this.duplicateDetectionWindow = duplicateDetectionWindow;
+        this.compactionBytes = compactionBytes;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(this.path)!);
+        Recovered = Load();
+        file = Compact();
+        writing = Task.Run(Write);
+    }
+
+    /// <summary>What the file held when opened: the events in their acceptance order.</summary>
+    public IReadOnlyList<JournaledEvent> Recovered { get; }
+
+    /// <summary>Message ids accepted within the duplicate detection window before the journal was opened, oldest first.</summary>
+    public IReadOnlyList<(string MessageId, DateTimeOffset AcceptedAt)> RecentMessageIds { get; private set; } = [];
+
+    /// <summary>Records an accepted event; returns its sequence number. Durable once <see cref="Written"/> completes.</summary>
+    public long Accepted(InboundEvent inboundEvent, DateTimeOffset at)
+    {
+        lock (sync)
+        {
+            var sequence = nextSequence++;
+            var line = Line(new Entry { Accepted = sequence, At = at, Event = inboundEvent });
+            held[sequence] = [line];
+            ForgetRecentAcceptedBefore(at - duplicateDetectionWindow);
+            recent.Enqueue((inboundEvent.MessageId, at));
+            Append(line);
+            return sequence;
+        }
+    }
+
+    /// <summary>The event was handled, or replayed under a new sequence number: it is not loaded again.</summary>
+    public void Settled(long sequence)
+    {
+        lock (sync)
+        {
+            held.Remove(sequence);
+            Append(Line(new Entry { Settled = sequence }));
+        }
+    }
+
+    public void DeadLettered(long sequence, DeadLetteredEvent deadLetter)
+    {
+        lock (sync)
+        {
+            var line = Line(new Entry
+            {
+                DeadLettered = sequence, At = deadLetter.DeadLetteredAt, Reason = deadLetter.Reason, DeliveryCount = deadLetter.DeliveryCount,
+            });
+            if (held.TryGetValue(sequence, out var lines)) lines.Add(line);
+            Append(line);
+        }
+    }
+
+    /// <summary>Completes once everything recorded so far is on disk; faults if writing it failed.</summary>
+    public Task Written()
+    {
+        lock (sync) return pending.Length > 0 ? gathering.Task : lastWritten;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        wake.Writer.TryComplete();
+        await writing;
+        await file.DisposeAsync();
+    }
+
+    private void Append(string line)
+    {
+        pending.Append(line).Append('\n');
+        wake.Writer.TryWrite(true);
+    }
+
+    // The one writer: takes whatever was appended while the previous write was on its way to disk, writes it, syncs it.
+    private async Task Write()
+    {
+        while (await wake.Reader.WaitToReadAsync())
+        {
+            wake.Reader.TryRead(out _);
+            byte[] bytes;
+            TaskCompletionSource batch;
+            lock (sync)
+            {
+                if (pending.Length == 0) continue;
+                bytes = Encoding.UTF8.GetBytes(pending.ToString());
+                pending.Clear();
+                batch = gathering;
+                lastWritten = batch.Task;
+                gathering = NewBatch();
+            }
+
+            try
+            {
+                file.Write(bytes);
+                file.Flush(flushToDisk: true);
+                length += bytes.Length;
+                batch.SetResult();
+            }
+            catch (Exception failure)
+            {
+                batch.SetException(failure);
+            }
+
+            if (length >= compactionBytes && length >= 2 * lengthAfterCompaction)
+            {
+                try
+                {
+                    var compacted = Compact();
+                    await file.DisposeAsync();
+                    file = compacted;
+                }
+                catch (Exception)
+                {
+                    // The journal as it is stays valid, and the writer must live on: the next write tries again.
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes what is held (recent message ids, then the held events in order) to a temporary file, syncs it and renames
+    /// it over the journal, so a kill at any point leaves the old file or the new one. Returns the new file, for appending.
+    /// Lines still pending may be in the new file already; writing them again after it changes nothing (a held event's
+    /// lines are set, extended by a dead letter or removed, so a repeated suffix ends in the same state).
+    /// </summary>
+    private FileStream Compact()
+    {
+        (string MessageId, DateTimeOffset AcceptedAt)[] recentIds;
+        string[] heldLines;
+        lock (sync)
+        {
+            ForgetRecentAcceptedBefore(clock.GetUtcNow() - duplicateDetectionWindow);
+            recentIds = [.. recent];
+            heldLines = [.. held.Values.SelectMany(lines => lines)];
+        }
+
+        var temporary = path + ".compacting";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            foreach (var (messageId, acceptedAt) in recentIds) writer.Write(Line(new Entry { Recent = messageId, At = acceptedAt }) + "\n");
+            foreach (var line in heldLines) writer.Write(line + "\n");
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        var appending = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        length = lengthAfterCompaction = appending.Length;
+        return appending;
+    }
+
+    private void ForgetRecentAcceptedBefore(DateTimeOffset cutoff)
+    {
+        while (recent.TryPeek(out var oldest) && oldest.AcceptedAt <= cutoff) recent.Dequeue();
+    }
+
+    /// <summary>Reads the journal into <see cref="held"/> and <see cref="recent"/>; a line that does not parse may only be the last.</summary>
+    private List<JournaledEvent> Load()
+    {
+        var cutoff = clock.GetUtcNow() - duplicateDetectionWindow;
+        if (!File.Exists(path)) return [];
+        var lines = File.ReadAllLines(path);
+        var seen = new HashSet<string>();
+        var recentIds = new List<(string, DateTimeOffset)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            Entry entry;
+            try
+            {
+                entry = JsonSerializer.Deserialize<Entry>(lines[i], Json) ?? throw new JsonException("null");
+            }
+            catch (JsonException) when (i == lines.Length - 1)
+            {
+                break; // torn: the process was killed while writing it, so it was never acknowledged
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"The queue journal {path} is damaged at line {i + 1}: {e.Message}", e);
+            }
+
+            if (entry is { Accepted: { } sequence, Event: { } inboundEvent, At: { } at })
+            {
+                held[sequence] = [lines[i]];
+                nextSequence = Math.Max(nextSequence, sequence + 1);
+                Remember(inboundEvent.MessageId, at);
+            }
+            else if (entry is { Recent: { } messageId, At: { } acceptedAt }) Remember(messageId, acceptedAt);
+            else if (entry.Settled is { } settled) held.Remove(settled);
+            else if (entry.DeadLettered is { } deadLettered && held.TryGetValue(deadLettered, out var eventLines)) eventLines.Add(lines[i]);
+        }
+
+        RecentMessageIds = recentIds;
+        return [.. held.Select(h => Recover(h.Key, h.Value))];
+
+        void Remember(string messageId, DateTimeOffset acceptedAt)
+        {
+            if (acceptedAt <= cutoff || !seen.Add(messageId)) return;
+            recent.Enqueue((messageId, acceptedAt));
+            recentIds.Add((messageId, acceptedAt));
+        }
+    }
+
+    private static JournaledEvent Recover(long sequence, List<string> lines)
+    {
+        var accepted = JsonSerializer.Deserialize<Entry>(lines[0], Json)!;
+        var deadLettered = lines.Count > 1 ? JsonSerializer.Deserialize<Entry>(lines[^1], Json) : null;
+        return new JournaledEvent(sequence, accepted.Event!, deadLettered is null
+            ? null
+            : new DeadLetteredEvent(accepted.Event!, deadLettered.Reason ?? "", deadLettered.DeliveryCount ?? 0,
+                deadLettered.At ?? accepted.At!.Value));
+    }
+
+    private static string Line(Entry entry) => JsonSerializer.Serialize(entry, Json);
+
+    private static TaskCompletionSource NewBatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>One line of the journal; which fields are set says what it records.</summary>
+    private sealed record Entry
+    {
+        public long? Accepted { get; init; }
+        public long? Settled { get; init; }
+        public long? DeadLettered { get; init; }
+        public string? Recent { get; init; }
+        public DateTimeOffset? At { get; init; }
+        public string? Reason { get; init; }
+        public int? DeliveryCount { get; init; }
+        public InboundEvent? Event { get; init; }
+    }
+}

@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using InboxServerless.Azure.Local;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+
+namespace InboxServerless.Azure.Tests.Local;
+
+/// <summary>
+/// The journaled in-process queue. A "crash" is a queue left as it is, never disposed, and a new queue opened over the
+/// same file: what the first one acknowledged (an awaited <see cref="InProcessInboundQueue.Enqueue"/>) must be there.
+/// </summary>
+public sealed class InboundQueueJournalTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly ManualClock clock = new(Now);
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "inbox-journal-" + Guid.NewGuid().ToString("N"));
+
+    private string JournalPath => Path.Combine(folder, "queue.journal");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    private InProcessInboundQueue NewQueue(int maxDeliveryCount = 10) => new(clock, new InProcessQueueOptions
+    {
+        MaxDeliveryCount = maxDeliveryCount,
+        RedeliveryBackoff = TimeSpan.Zero,
+        JournalPath = JournalPath,
+    });
+
+    private static InboundEvent Event(string sender, string externalId) => new()
+    {
+        Channel = ChannelKind.Messenger,
+        Type = InboundEventType.Message,
+        BindingKey = "messenger:page-1",
+        ExternalId = externalId,
+        Sender = new InboundSender(sender),
+        Content = new InboundContent { Text = "about " + externalId },
+        SentAt = Now,
+        ReceivedAt = Now,
+    };
+
+    /// <summary>Runs a processor on <paramref name="queue"/> until it is idle; returns the external ids handled, in order.</summary>
+    private static async Task<IReadOnlyList<string>> Drain(InProcessInboundQueue queue, Func<InboundEvent, Task>? behaviour = null)
+    {
+        var handler = new Handler(behaviour ?? (_ => Task.CompletedTask));
+        await using var processor = new InProcessQueueProcessor(queue, handler);
+        await processor.StartAsync(CancellationToken.None);
+        await queue.WhenIdle(CancellationToken.None).WaitAsync(Patience);
+        return handler.Handled;
+    }
+
+    [Fact]
+    public async Task Acknowledged_events_are_delivered_after_a_crash_and_each_session_keeps_its_order()
+    {
+        var crashed = NewQueue();
+        await crashed.Enqueue([Event("alice", "a1"), Event("bob", "b1"), Event("alice", "a2")], CancellationToken.None);
+        await crashed.Enqueue([Event("alice", "a3")], CancellationToken.None);
+        await crashed.Enqueue([Event("bob", "b2"), Event("alice", "a4")], CancellationToken.None);
+
+        var handled = await Drain(NewQueue());
+
+        Assert.Equal(["a1", "a2", "a3", "a4"], handled.Where(id => id[0] == 'a'));
+        Assert.Equal(["b1", "b2"], handled.Where(id => id[0] == 'b'));
+    }
+
+    [Fact]
+    public async Task Handled_events_are_not_delivered_again()
+    {
+        var crashed = NewQueue();
+        await crashed.Enqueue([Event("alice", "a1"), Event("bob", "b1")], CancellationToken.None);
+        Assert.Equal(2, (await Drain(crashed)).Count);
+        // Written with everything before it, so the two settle records are on disk too.
+        await crashed.Enqueue([Event("alice", "a2")], CancellationToken.None);
+
+        Assert.Equal(["a2"], await Drain(NewQueue()));
+    }
+
+    [Fact]
+    public async Task Concurrent_enqueues_are_all_on_disk_when_they_return()
+    {
+        var crashed = NewQueue();
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            Task.Run(() => crashed.Enqueue([Event($"person-{i % 7}", $"m{i}")], CancellationToken.None))));
+
+        var handled = await Drain(NewQueue());
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"m{i}").Order(), handled.Order());
+    }
+
+    [Fact]
+    public async Task Dead_letters_survive_and_can_be_replayed_after_a_restart()
+    {
+        var crashed = NewQueue(maxDeliveryCount: 2);
+        await crashed.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        await Drain(crashed, _ => throw new InvalidOperationException("store down"));
+        await crashed.Enqueue([Event("bob", "b1")], CancellationToken.None);
+
+        var restarted = NewQueue();
+        var deadLetter = Assert.Single(restarted.DeadLetters);
+        Assert.Equal(("a1", "store down", 2), (deadLetter.Event.ExternalId, deadLetter.Reason, deadLetter.DeliveryCount));
+        Assert.True(restarted.Replay(deadLetter.Event.MessageId));
+        Assert.Equal(["b1", "a1"], await Drain(restarted));
+        await restarted.DisposeAsync();
+
+        var again = NewQueue();
+        Assert.Empty(again.DeadLetters);
+        Assert.Empty(await Drain(again));
+    }
+
+    [Fact]
+    public async Task A_torn_last_line_is_ignored_and_dropped_from_the_journal()
+    {
+        var crashed = NewQueue();
+        await crashed.Enqueue([Event("alice", "a1"), Event("alice", "a2")], CancellationToken.None);
+        // Killed while writing the next batch: never acknowledged.
+        await File.AppendAllTextAsync(JournalPath, """{"accepted":3,"at":"2026-11-25T09:00:00+00:00","event":{"version":1,"chan""");
+
+        var restarted = NewQueue();
+        await restarted.Enqueue([Event("alice", "a3")], CancellationToken.None);
+
+        Assert.All(await File.ReadAllLinesAsync(JournalPath), line => JsonNode.Parse(line));
+        Assert.Equal(["a1", "a2", "a3"], await Drain(NewQueue()));
+    }
+
+    [Fact]
+    public async Task A_damaged_line_before_the_last_is_refused()
+    {
+        var crashed = NewQueue();
+        await crashed.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        var lines = await File.ReadAllLinesAsync(JournalPath);
+        await File.WriteAllLinesAsync(JournalPath, ["{\"accepted\":", .. lines]);
+
+        Assert.Throws<InvalidDataException>(() => NewQueue());
+    }
+
+    [Fact]
+    public async Task Compaction_keeps_the_file_small_and_only_what_is_still_held()
+    {
+        var held = Enumerable.Range(0, 5).Select(i => Event($"person-{i}", $"held-{i}")).ToList();
+        await using (var journal = new InboundQueueJournal(JournalPath, clock, duplicateDetectionWindow: TimeSpan.Zero, compactionBytes: 4096))
+        {
+            foreach (var e in held) journal.Accepted(e, Now);
+            for (var round = 0; round < 30; round++)
+            {
+                var sequences = Enumerable.Range(0, 10).Select(i => journal.Accepted(Event($"person-{i}", $"m{round}-{i}"), Now)).ToList();
+                foreach (var sequence in sequences) journal.Settled(sequence);
+                await journal.Written();
+            }
+        }
+
+        // 300 events and their settle records took far more than the threshold; after each write it is compacted or under it.
+        Assert.True(new FileInfo(JournalPath).Length < 4096 + 8192, $"{new FileInfo(JournalPath).Length} bytes");
+        Assert.False(File.Exists(JournalPath + ".compacting"));
+
+        // Opening compacts too: the five held events, in order, and nothing else.
+        await using var reopened = new InboundQueueJournal(JournalPath, clock, TimeSpan.Zero);
+        Assert.Equal(held.Select(e => e.ExternalId), reopened.Recovered.Select(r => r.Event.ExternalId));
+        Assert.Equal(5, (await File.ReadAllLinesAsync(JournalPath)).Length);
+    }
+
+    [Fact]
+    public async Task Duplicate_detection_remembers_ids_across_restarts_within_its_window()
+    {
+        var first = NewQueue();
+        await first.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        await Drain(first);
+        await first.DisposeAsync();
+
+        // Opened and closed: the journal is compacted, and a1, handled, is only an id to remember.
+        await NewQueue().DisposeAsync();
+
+        var second = NewQueue();
+        await second.Enqueue([Event("alice", "a1"), Event("alice", "a2")], CancellationToken.None);
+        Assert.Equal(["a2"], await Drain(second));
+        await second.DisposeAsync();
+
+        clock.Now += TimeSpan.FromMinutes(11);
+        var third = NewQueue();
+        await third.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        Assert.Equal(["a1"], await Drain(third));
+    }
+
+    [Fact]
+    public async Task Without_a_journal_path_nothing_is_written()
+    {
+        var queue = new InProcessInboundQueue(clock, new InProcessQueueOptions());
+        await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
+
+        Assert.False(Directory.Exists(folder));
+    }
+
+    private sealed class Handler(Func<InboundEvent, Task> behaviour) : IInboundEventHandler
+    {
+        private readonly ConcurrentQueue<string> handled = new();
+
+        public IReadOnlyList<string> Handled => [.. handled];
+
+        public async Task Handle(InboundEvent inboundEvent, CancellationToken ct)
+        {
+            await behaviour(inboundEvent);
+            handled.Enqueue(inboundEvent.ExternalId);
+        }
+    }
+}
