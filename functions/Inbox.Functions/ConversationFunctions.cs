@@ -22,7 +22,8 @@ public sealed class ConversationFunctions(ConversationDesk desk)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}/conversations")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => Filter(request).Then(filter => request.QueryInt("pageSize")
-            .Then(size => desk.List(caller, inboxId, filter, size, request.Query("continuationToken"), ct)))))
+            .Then(size => ContinuationTokens.Reading(request.Query("continuationToken"),
+                token => desk.List(caller, inboxId, filter, size, token, ct))))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(c => c.Value), page.ContinuationToken }));
 
     [Function("GetConversation")]
@@ -78,7 +79,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     public async Task<IResult> ListTickets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets")] HttpRequest request, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.QueryInt("pageSize")
-            .Then(size => desk.ListTickets(caller, size, request.Query("continuationToken"), ct))))
+            .Then(size => ContinuationTokens.Reading(request.Query("continuationToken"), token => desk.ListTickets(caller, size, token, ct)))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items, page.ContinuationToken }));
 
     [Function("GetTicket")]

@@ -25,7 +25,7 @@ public sealed class InboxFunctions(InboxAdmin admin)
     public async Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes")] HttpRequest request, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.QueryInt("pageSize")
-            .Then(size => admin.List(caller, size, request.Query("continuationToken"), ct))))
+            .Then(size => ContinuationTokens.Reading(request.Query("continuationToken"), token => admin.List(caller, size, token, ct)))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(i => i.Value), page.ContinuationToken }));
 
     [Function("GetInbox")]

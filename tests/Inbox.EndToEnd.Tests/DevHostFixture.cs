@@ -14,7 +14,8 @@ namespace InboxServerless.EndToEnd.Tests;
 /// The in-process queue redelivers at once and dead-letters after <see cref="MaxDeliveryCount"/> tries, and drops no
 /// duplicate (a zero detection window), so a repeated event reaches routing and routing's own idempotency is what is
 /// tested. The host's services are the product's, with two test-only wrappers: <see cref="Faults"/> (a ticket store that
-/// fails for chosen accounts) and <see cref="Deliveries"/> (counts what the queue delivers).
+/// fails for chosen accounts), <see cref="Deliveries"/> (counts what the queue delivers) and <see cref="Enqueued"/> (counts
+/// the events put on the queue).
 /// </summary>
 public sealed class DevHostFixture : IAsyncLifetime
 {
@@ -31,6 +32,8 @@ public sealed class DevHostFixture : IAsyncLifetime
     public TestFaults Faults { get; } = new();
 
     public DeliveryCounter Deliveries { get; } = new();
+
+    public EnqueueCounter Enqueued { get; } = new();
 
     public IServiceProvider Services => App.Services;
 
@@ -64,6 +67,7 @@ public sealed class DevHostFixture : IAsyncLifetime
         {
             services.Decorate<ITicketStore>((store, _) => new FaultyTicketStore(store, Faults));
             services.Decorate<IInboundEventHandler>((handler, _) => new CountingHandler(handler, Deliveries));
+            services.Decorate<IInboundQueue>((queue, _) => new CountingQueue(queue, Enqueued));
         });
         BaseAddress = App.Addresses().Single();
     }

@@ -55,6 +55,25 @@ public sealed class CountingHandler(IInboundEventHandler inner, DeliveryCounter 
     }
 }
 
+/// <summary>Counts the events put on the queue (those it accepted), whoever put them there.</summary>
+public sealed class EnqueueCounter
+{
+    private int count;
+
+    public int Count => Volatile.Read(ref count);
+
+    internal void Add(int events) => Interlocked.Add(ref count, events);
+}
+
+public sealed class CountingQueue(IInboundQueue inner, EnqueueCounter counter) : IInboundQueue
+{
+    public async Task Enqueue(IReadOnlyList<InboundEvent> events, CancellationToken ct)
+    {
+        await inner.Enqueue(events, ct);
+        counter.Add(events.Count);
+    }
+}
+
 public static class ServiceCollectionDecoration
 {
     /// <summary>Replaces the last registration of <typeparamref name="T"/> by a singleton wrapping what it made.</summary>

@@ -42,7 +42,7 @@ public sealed class ConversationDesk(
     {
         var visible = await Visible(caller, inboxId, ct);
         if (!visible.IsSuccess) return visible.Problem!;
-        if (await conversations.Find(inboxId, conversationId, ct) is not { } found) return ConversationNotFound;
+        if (await conversations.FindByRequest(inboxId, conversationId, ct) is not { } found) return ConversationNotFound;
         var messages = await conversations.Messages(inboxId, conversationId, ct);
         return new Versioned<ConversationWithMessages>(new ConversationWithMessages(found.Value, messages), found.ETag);
     }
@@ -91,7 +91,7 @@ public sealed class ConversationDesk(
     {
         var acting = await Acting(caller, inboxId, ct);
         if (!acting.IsSuccess) return acting.Problem!;
-        if (await conversations.Find(inboxId, conversationId, ct) is not { } found) return ConversationNotFound;
+        if (await conversations.FindByRequest(inboxId, conversationId, ct) is not { } found) return ConversationNotFound;
         var conversation = found.Value;
         if (acting.Value.Inbox.FindChannel(conversation.ChannelId)?.Settings is not MessengerChannel page || messenger is null)
             return Problem.Conflict($"Replies on {conversation.ChannelKind} conversations are not supported yet.");
@@ -126,7 +126,7 @@ public sealed class ConversationDesk(
     }
 
     public async Task<Outcome<Ticket>> GetTicket(Caller caller, string ticketId, CancellationToken ct) =>
-        await tickets.Find(caller.AccountId, ticketId, ct) is { } ticket ? ticket : Problem.NotFound("The ticket");
+        await tickets.FindByRequest(caller.AccountId, ticketId, ct) is { } ticket ? ticket : Problem.NotFound("The ticket");
 
     /// <summary>
     /// With <c>If-Match</c> the change applies only to that version; without, it is re-read and retried on a race, since
@@ -137,7 +137,7 @@ public sealed class ConversationDesk(
     {
         for (var attempt = 1; ; attempt++)
         {
-            if (await conversations.Find(inboxId, conversationId, ct) is not { } current) return ConversationNotFound;
+            if (await conversations.FindByRequest(inboxId, conversationId, ct) is not { } current) return ConversationNotFound;
             var saved = await conversations.Replace(change(current.Value), ifMatch ?? current.ETag, ct);
             if (saved.IsSuccess || ifMatch is not null || saved.Problem!.Kind != ProblemKind.PreconditionFailed || attempt == 5) return saved;
         }
@@ -145,14 +145,14 @@ public sealed class ConversationDesk(
 
     private async Task<Outcome<Inbox>> Visible(Caller caller, string inboxId, CancellationToken ct)
     {
-        if (await inboxes.Find(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
+        if (await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
         if (caller.IsAdmin) return inbox.Value;
         return Access.CanSee(caller, inbox.Value, await directories.Load(caller.AccountId, ct)) ? inbox.Value : InboxAdmin.NotFound;
     }
 
     private async Task<Outcome<(Inbox Inbox, AccountDirectory Directory)>> Acting(Caller caller, string inboxId, CancellationToken ct)
     {
-        if (await inboxes.Find(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
+        if (await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
         var directory = await directories.Load(caller.AccountId, ct);
         if (Access.CanAct(caller, inbox.Value, directory)) return (inbox.Value, directory);
         return Access.CanSee(caller, inbox.Value, directory) ? NotAMember : InboxAdmin.NotFound;

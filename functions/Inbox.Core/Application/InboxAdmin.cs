@@ -31,7 +31,7 @@ public sealed class InboxAdmin(
         var inbox = Inbox.Create(inboxId, caller.AccountId, settings, clock.GetUtcNow());
         var created = await inboxes.Create(inbox, ct);
         // The store answers a conflict for a taken id as for a taken name: an inbox under this id is the one made before.
-        if (created.Problem?.Kind == ProblemKind.Conflict && await inboxes.Find(caller.AccountId, inboxId, ct) is { } earlier) return earlier;
+        if (created.Problem?.Kind == ProblemKind.Conflict && await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is { } earlier) return earlier;
         return NameConflict(created, inbox.Name);
     }
 
@@ -47,7 +47,7 @@ public sealed class InboxAdmin(
 
     public async Task<Outcome<Versioned<Inbox>>> Get(Caller caller, string inboxId, CancellationToken ct)
     {
-        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
         if (caller.IsAdmin) return found;
         var directory = await directories.Load(caller.AccountId, ct);
@@ -65,7 +65,7 @@ public sealed class InboxAdmin(
     public async Task<Outcome<Versioned<Inbox>>> Update(Caller caller, string inboxId, InboxSettings settings, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
-        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
         if (ifMatch is null) return IfMatchRequired;
         var validation = InboxRules.Validate(settings, await directories.Load(caller.AccountId, ct));
@@ -76,7 +76,7 @@ public sealed class InboxAdmin(
     public async Task<Outcome<bool>> Delete(Caller caller, string inboxId, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
-        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
         var deleted = Changed(inboxId, await inboxes.Delete(caller.AccountId, inboxId, ifMatch, ct));
         if (!deleted.IsSuccess) return deleted;
@@ -98,7 +98,7 @@ public sealed class InboxAdmin(
         Caller caller, string inboxId, string channelId, ChannelSettings settings, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
-        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
         if (found.Value.FindChannel(channelId) is { } connected) return new Versioned<Channel>(connected, found.ETag);
 
@@ -118,7 +118,7 @@ public sealed class InboxAdmin(
         Caller caller, string inboxId, string channelId, ChannelSettings settings, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
-        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found?.Value.FindChannel(channelId) is not { } current) return ChannelNotFound;
         if (ifMatch is null) return IfMatchRequired;
 
@@ -135,7 +135,7 @@ public sealed class InboxAdmin(
     public async Task<Outcome<bool>> DisconnectChannel(Caller caller, string inboxId, string channelId, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
-        var found = await inboxes.Find(caller.AccountId, inboxId, ct);
+        var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found?.Value.FindChannel(channelId) is not { } channel) return ChannelNotFound;
 
         var saved = Changed(inboxId, ifMatch is null

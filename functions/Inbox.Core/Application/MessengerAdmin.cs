@@ -19,7 +19,7 @@ public sealed class MessengerAdmin(IInboxStore inboxes, MessengerPageConnector c
         Caller caller, string inboxId, string channelId, PageAuthorization authorization, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
-        if ((await inboxes.Find(caller.AccountId, inboxId, ct))?.Value.FindChannel(channelId)?.Settings is not MessengerChannel page)
+        if ((await inboxes.FindByRequest(caller.AccountId, inboxId, ct))?.Value.FindChannel(channelId)?.Settings is not MessengerChannel page)
             return Problem.NotFound("The inbox or Messenger channel");
         if (string.IsNullOrWhiteSpace(authorization.UserAccessToken)) return Problem.Invalid("userAccessToken", "Give a Facebook user access token.");
         return await connector.Connect(caller.AccountId, page.PageId, authorization.UserAccessToken, page.Greeting, ct);

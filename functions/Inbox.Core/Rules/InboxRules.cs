@@ -85,4 +85,10 @@ public static class DirectoryRules
 
     public static bool IsValidId(string id) =>
         id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    /// <summary>
+    /// Whether an id from a request can name something the product made (its ids are letters, digits, '-', '_' and '.').
+    /// Anything else names nothing, and is not handed to a store, where '/', '\\', '%' or '..' could name another resource.
+    /// </summary>
+    public static bool CanName(string? id) => id is not null && IsValidId(id) && id.Any(char.IsAsciiLetterOrDigit);
 }

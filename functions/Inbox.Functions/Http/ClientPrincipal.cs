@@ -40,7 +40,8 @@ public static class ClientPrincipal
             return null;
         }
 
-        var claims = payload?.Claims ?? [];
+        // A claim that is null or lacks its type or value says nothing.
+        var claims = payload?.Claims?.Where(c => c is { Type: not null, Value: not null }).ToList() ?? [];
         // The types are in order of preference.
         string? First(IEnumerable<string> types) => types
             .Select(type => claims.FirstOrDefault(c => c.Type == type && !string.IsNullOrWhiteSpace(c.Value))?.Value)

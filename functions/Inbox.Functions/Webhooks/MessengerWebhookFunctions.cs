@@ -34,7 +34,8 @@ public sealed class MessengerWebhookFunctions(MessengerInbound inbound, ILogger<
     public async Task<IResult> Receive(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/messenger")] HttpRequest request, CancellationToken ct) =>
         (await request.ReadBytes(MaxBodyBytes, ct).Then(body =>
-            inbound.Receive(body, request.Headers[MessengerWebhook.SignatureHeader].FirstOrDefault(), ct)))
+            // One signature: a request that carries the header twice is not signed, whichever of its values is right.
+            inbound.Receive(body, request.Headers[MessengerWebhook.SignatureHeader] is { Count: 1 } signature ? signature[0] : null, ct)))
         .ToHttp(receipt =>
         {
             foreach (var page in receipt.DroppedPages) log.LogInformation("Messenger events for {Page} dropped: no inbox has this page.", page);

@@ -34,7 +34,17 @@ public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secre
         if (binding is not null && binding.Value.AccountId != accountId)
             return Problem.Conflict($"The Facebook page {pageId} is connected to another account. It must be disconnected there first.");
 
-        var exchanged = await api.ExchangeUserToken(userAccessToken, ct);
+        MessengerResult<UserToken> exchanged;
+        try
+        {
+            exchanged = await api.ExchangeUserToken(userAccessToken, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            // IMessengerApi throws only for cancellation and a missing configuration (the app's id and secret).
+            return new Problem(ProblemKind.Unavailable, "Connecting Messenger pages is not configured.", e.Message);
+        }
+
         if (!exchanged.IsSuccess) return MessengerProblems.Connecting(ConnectStep.ExchangeToken, exchanged.Error!);
 
         var page = await api.GetPage(pageId, exchanged.Value!.AccessToken, ct);
