@@ -168,8 +168,9 @@ public static class DevHostApp
             logger.LogInformation("Cosmos DB emulator (in-memory, lost when the dev host stops) at {Endpoint}", emulator.Endpoint);
         var queue = app.Services.GetRequiredService<InboxServerless.Azure.Local.InProcessInboundQueue>().Options;
         logger.LogInformation(
-            "Durable orchestrations run on the in-memory Durable Task engine, and inbound events on the in-process queue " +
-            "(at most {MaxDeliveryCount} deliveries, then dead-lettered): their state is lost when the dev host stops.", queue.MaxDeliveryCount);
+            "Durable orchestrations run on the in-memory Durable Task engine (lost when the dev host stops), and inbound events on " +
+            "the in-process queue (at most {MaxDeliveryCount} deliveries, then dead-lettered; {Journal}).", queue.MaxDeliveryCount,
+            queue.JournalPath is { Length: > 0 } journal ? $"kept across restarts in {journal}" : "lost when the dev host stops: set DevHost:Queue:JournalPath to keep them");
         logger.LogInformation("Dev host listening on {Address} (Ctrl+C stops it), serving {Count} functions:", address, functions.Count);
         foreach (var function in functions)
         {

@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using InboxServerless.Core.Channels.Email;
 using InboxServerless.Core.Domain;
 using MimeKit;
@@ -14,19 +12,10 @@ namespace InboxServerless.Bench.Micro;
 /// Issue 7: normalising a Graph notification batch (10 items) and a 50 KB MIME message, each beside the bare parse it
 /// cannot do without (JsonDocument, MimeKit's MimeMessage.Load), so the figures show what normalising adds.
 /// </summary>
-[MemoryDiagnoser, Config(typeof(ShortInProcess))]
+[MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory), CategoriesColumn]
 public class EmailNormalisationBenchmarks
 {
-    /// <summary>
-    /// The short job, run in this process: a separate benchmark build of the bench's project graph (the dev host and
-    /// the function app) takes longer than BenchmarkDotNet's two-minute build timeout on a shared 2-core machine.
-    /// </summary>
-    private sealed class ShortInProcess : ManualConfig
-    {
-        public ShortInProcess() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
-    }
-
     private const string Mailbox = "email:support@contoso.test";
     private static readonly DateTimeOffset Received = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
 

@@ -23,18 +23,14 @@ public sealed class CosmosContainers : IDisposable
     public const string Tickets = "tickets";
 
     private readonly CosmosStoreOptions options;
-    private readonly Lazy<Task<Database>> database;
+    private readonly Lock gate = new();
+    private Task<Database>? database;
 
     public CosmosContainers(CosmosStoreOptions options, CosmosRequestCounter? counter = null, CosmosTransportWrapper? wrapTransport = null)
     {
         this.options = options;
         Counter = counter ?? new CosmosRequestCounter();
         Client = CreateClient(options, Counter, wrapTransport);
-        // With a managed identity the app holds a data-plane role only and cannot create anything: the deployment
-        // (infra/cosmos.bicep) has created the database and containers. With a key (the emulator) it creates them.
-        database = new Lazy<Task<Database>>(string.IsNullOrEmpty(options.ConnectionString)
-            ? () => Task.FromResult(Client.GetDatabase(options.Database))
-            : CreateAll);
     }
 
     public CosmosClient Client { get; }
@@ -42,7 +38,27 @@ public sealed class CosmosContainers : IDisposable
     /// <summary>Every request this client sends, counted: tests hold the hot path to its budget with it.</summary>
     public CosmosRequestCounter Counter { get; }
 
-    public async Task<Container> Get(string name) => (await database.Value).GetContainer(name);
+    public async Task<Container> Get(string name) => (await Database()).GetContainer(name);
+
+    /// <summary>
+    /// With a managed identity the app holds a data-plane role only and cannot create anything: the deployment
+    /// (infra/cosmos.bicep) has created the database and containers. With a key (the emulator) it creates them, once;
+    /// a creation that failed (a 429, a timeout) is tried again by the next call rather than kept until restart.
+    /// </summary>
+    private Task<Database> Database()
+    {
+        lock (gate)
+        {
+            if (database is null || database.IsFaulted || database.IsCanceled)
+            {
+                database = string.IsNullOrEmpty(options.ConnectionString)
+                    ? Task.FromResult(Client.GetDatabase(options.Database))
+                    : CreateAll();
+            }
+
+            return database;
+        }
+    }
 
     private async Task<Database> CreateAll()
     {

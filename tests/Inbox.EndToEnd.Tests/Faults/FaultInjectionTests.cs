@@ -121,6 +121,27 @@ public sealed class FaultInjectionTests(FaultHostFixture host, ITestOutputHelper
         await AssertNothingLostOrDoubled("activity-crash-after-write", inboxId, burst, delivery, $"{host.Crashes.Count} writes crashed after storing");
     }
 
+    [Fact]
+    public async Task A_page_lookup_that_fails_is_a_503_that_meta_retries_and_nothing_is_lost_or_doubled()
+    {
+        var (pageId, inboxId) = await PageInbox();
+        var burst = new MessengerBurst(pageId, Events, Senders, PerBatch);
+        // The new page is not cached yet, so the first deliveries look it up, and Cosmos is down for those reads for a while.
+        var failedLookups = 0;
+        host.Wire.Decide = request => request.Path.Contains("/colls/channelBindings/", StringComparison.Ordinal) &&
+                                      Interlocked.Increment(ref failedLookups) <= 30
+            ? WireFault.Unavailable
+            : WireFault.None;
+
+        var delivery = await DeliverAndSettle(burst);
+        host.Wire.Decide = null;
+
+        Assert.NotEmpty(delivery.Refusals);
+        Assert.All(delivery.Refusals, r => Assert.Equal(((int)HttpStatusCode.ServiceUnavailable, "application/problem+json"), r));
+        await AssertNothingLostOrDoubled("page-lookup-fails", inboxId, burst, delivery,
+            $"{host.Wire.Injected(WireFault.Unavailable)} page lookups answered 503, {delivery.Refusals.Count} deliveries answered 503");
+    }
+
     // ---- Sending and counting ----
 
     private string timings = "";

@@ -39,18 +39,19 @@ public sealed class MessengerInbound(MessengerOptions options, ChannelResolver r
 
         var connected = new List<InboundEvent>();
         var dropped = new List<string>();
-        foreach (var page in parsed.Value!.GroupBy(e => e.BindingKey))
-        {
-            if (await resolver.Resolve(page.Key, ct) is null) dropped.Add(page.Key);
-            else connected.AddRange(page);
-        }
-
         try
         {
+            foreach (var page in parsed.Value!.GroupBy(e => e.BindingKey))
+            {
+                if (await resolver.Resolve(page.Key, ct) is null) dropped.Add(page.Key);
+                else connected.AddRange(page);
+            }
+
             if (connected.Count > 0) await queue.Enqueue(connected, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A page lookup or a queue that fails is a 503: Meta delivers again, so nothing is lost.
             return new Problem(ProblemKind.Unavailable, "The events could not be queued.", e.Message);
         }
 
