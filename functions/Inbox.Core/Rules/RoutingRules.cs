@@ -60,7 +60,7 @@ public static class AssignmentRules
             }
         }
 
-        candidates.Sort(string.CompareOrdinal);
+        // In the order they were named, not sorted: Choose decides by load, then in ordinal order, whatever order it is given.
         return candidates;
 
         void Take(string id)
