@@ -38,6 +38,7 @@ public static class LoadBenchmark
         Report.Row("acknowledgement p99", p99, bare.Fixed.Latencies.Percentile(99), "ms", "< 25 ms", p99 < 25);
         Report.Row("acknowledgement p99.9", ingest.Fixed.Latencies.Percentile(99.9), bare.Fixed.Latencies.Percentile(99.9), "ms");
         Report.Row("acknowledgement max", ingest.Fixed.Latencies.Max, bare.Fixed.Latencies.Max, "ms");
+        Report.Row("working set before the load", ingest.IdleWorkingSet / 1048576.0, bare.IdleWorkingSet / 1048576.0, "MB");
         var peakMb = ingest.PeakWorkingSet / 1048576.0;
         Report.Row("peak working set", peakMb, bare.PeakWorkingSet / 1048576.0, "MB", "< 300 MB", peakMb < 300);
         Report.Row("bytes allocated per request", ingest.BytesPerRequest, bare.BytesPerRequest, "B");
@@ -52,7 +53,7 @@ public static class LoadBenchmark
         return 0;
     }
 
-    private sealed record Measured(LoadResult Fixed, LoadResult Max, long PeakWorkingSet, double BytesPerRequest);
+    private sealed record Measured(LoadResult Fixed, LoadResult Max, long IdleWorkingSet, long PeakWorkingSet, double BytesPerRequest);
 
     private static async Task<Measured> Measure(
         string kind, CosmosEmulator cosmos, int batch, int rate, int seconds, int warmup, int maxSeconds, int connections)
@@ -67,6 +68,7 @@ public static class LoadBenchmark
         await using var host = await BenchHostProcess.Start(kind, settings);
         var pageId = kind == "bare" ? "100000000000" : await BenchInbox.Create(host.Client);
         using var generator = new LoadGenerator(host.Webhook, new MessengerTraffic(pageId, BenchInbox.AppSecret, batch, senders: 500));
+        var idle = (await host.Stats()).WorkingSet;
         Console.WriteLine($"{kind}: warming up…");
         await generator.FixedRate(rate, TimeSpan.FromSeconds(warmup));
 
@@ -81,7 +83,7 @@ public static class LoadBenchmark
         Console.WriteLine($"{kind}: {connections} connections flat out for {maxSeconds} s…");
         var max = await generator.ClosedLoop(connections, TimeSpan.FromSeconds(maxSeconds));
         Console.WriteLine($"{kind}: {max.AcknowledgedPerSecond:N0} requests/s; {Statuses(max)}");
-        return new Measured(fixedRate, max, peak, (after.AllocatedBytes - before.AllocatedBytes) / (double)Math.Max(1, fixedRate.Sent));
+        return new Measured(fixedRate, max, idle, peak, (after.AllocatedBytes - before.AllocatedBytes) / (double)Math.Max(1, fixedRate.Sent));
     }
 
     private static string Statuses(LoadResult result) =>

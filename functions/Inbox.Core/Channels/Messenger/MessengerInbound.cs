@@ -24,6 +24,8 @@ public sealed record WebhookReceipt(int Queued, IReadOnlyList<string> DroppedPag
 /// </summary>
 public sealed class MessengerInbound(MessengerOptions options, ChannelResolver resolver, IInboundQueue queue, TimeProvider clock)
 {
+    private readonly byte[] appSecret = Encoding.UTF8.GetBytes(options.AppSecret);
+
     private static readonly Problem BadSignature = new(ProblemKind.Unauthenticated, "The signature is missing or wrong.",
         $"Sign the raw body with the app secret: {MessengerWebhook.SignatureHeader}: sha256=<hex>.");
 
@@ -32,7 +34,7 @@ public sealed class MessengerInbound(MessengerOptions options, ChannelResolver r
 
     public async Task<Outcome<WebhookReceipt>> Receive(ReadOnlyMemory<byte> body, string? signature, CancellationToken ct)
     {
-        if (options.AppSecret.Length == 0 || !MessengerWebhook.IsSigned(body.Span, signature, Encoding.UTF8.GetBytes(options.AppSecret)))
+        if (appSecret.Length == 0 || !MessengerWebhook.IsSigned(body.Span, signature, appSecret))
             return BadSignature;
         var parsed = MessengerPayload.Parse(body.Span, clock.GetUtcNow());
         if (!parsed.IsSuccess) return parsed.Problem!;
