@@ -1,9 +1,5 @@
-using InboxServerless.Azure.Local;
 using InboxServerless.Core.Ports;
-using InboxServerless.DevHost;
-using InboxServerless.DevHost.Local;
 using InboxServerless.Functions.Http;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InboxServerless.EndToEnd.Tests;
@@ -17,16 +13,8 @@ namespace InboxServerless.EndToEnd.Tests;
 /// fails for chosen accounts), <see cref="Deliveries"/> (counts what the queue delivers) and <see cref="Enqueued"/> (counts
 /// the events put on the queue).
 /// </summary>
-public sealed class DevHostFixture : IAsyncLifetime
+public sealed class DevHostFixture : DevHostUnderTest
 {
-    private CosmosEmulator? emulator;
-    private WebApplication? app;
-    private readonly SocketsHttpHandler handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-
-    public WebApplication App => app ?? throw new InvalidOperationException("The dev host has not started.");
-
-    public Uri BaseAddress { get; private set; } = null!;
-
     public const int MaxDeliveryCount = 3;
 
     public TestFaults Faults { get; } = new();
@@ -35,10 +23,6 @@ public sealed class DevHostFixture : IAsyncLifetime
 
     public EnqueueCounter Enqueued { get; } = new();
 
-    public IServiceProvider Services => App.Services;
-
-    public InProcessInboundQueue Queue => App.Services.GetRequiredService<InProcessInboundQueue>();
-
     /// <summary>Until every event queued so far is routed or dead-lettered.</summary>
     public async Task WhenIdle(TimeSpan? timeout = null)
     {
@@ -46,37 +30,22 @@ public sealed class DevHostFixture : IAsyncLifetime
         await Queue.WhenIdle(cts.Token);
     }
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        emulator = await CosmosEmulator.Start();
-        app = await DevHostApp.Start([], new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Cosmos:ConnectionString"] = emulator.ConnectionString,
-            ["Cosmos:UseGateway"] = "true",
-            ["Cosmos:AcceptAnyServerCertificate"] = "true",
-            ["Cosmos:Database"] = "endToEnd",
-            ["DevHost:Timers:Enabled"] = "false",
-            ["DevHost:Queue:MaxDeliveryCount"] = MaxDeliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00",
-            ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Messenger:AppSecret"] = MessengerWebhookTests.AppSecret,
-            ["Messenger:VerifyToken"] = MessengerWebhookTests.VerifyToken,
-        }, services =>
-        {
-            services.Decorate<ITicketStore>((store, _) => new FaultyTicketStore(store, Faults));
-            services.Decorate<IInboundEventHandler>((handler, _) => new CountingHandler(handler, Deliveries));
-            services.Decorate<IInboundQueue>((queue, _) => new CountingQueue(queue, Enqueued));
-        });
-        BaseAddress = App.Addresses().Single();
-    }
+        ["Cosmos:Database"] = "endToEnd",
+        ["DevHost:Queue:MaxDeliveryCount"] = MaxDeliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00",
+        ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Messenger:AppSecret"] = MessengerWebhookTests.AppSecret,
+        ["Messenger:VerifyToken"] = MessengerWebhookTests.VerifyToken,
+    };
 
-    public async Task DisposeAsync()
+    protected override void ConfigureServices(IServiceCollection services)
     {
-        if (app is not null) await app.DisposeAsync();
-        if (emulator is not null) await emulator.DisposeAsync();
-        handler.Dispose();
+        services.Decorate<ITicketStore>((store, _) => new FaultyTicketStore(store, Faults));
+        services.Decorate<IInboundEventHandler>((handler, _) => new CountingHandler(handler, Deliveries));
+        services.Decorate<IInboundQueue>((queue, _) => new CountingQueue(queue, Enqueued));
     }
 
     public static string NewAccount() => "e2e-" + Guid.NewGuid().ToString("N");
@@ -87,14 +56,6 @@ public sealed class DevHostFixture : IAsyncLifetime
     /// <summary>A client acting as a user with the given roles (none: a plain member of the account).</summary>
     public HttpClient As(string accountId, string userId, params string[] roles) =>
         WithPrincipal(ClientPrincipal.Encode(accountId, userId, roles));
-
-    /// <summary>A client that sends this exact principal header; without one the dev host fills in its development principal.</summary>
-    public HttpClient WithPrincipal(string? header)
-    {
-        var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (header is not null) client.DefaultRequestHeaders.TryAddWithoutValidation(ClientPrincipal.Header, header);
-        return client;
-    }
 }
 
 [CollectionDefinition(Name)]

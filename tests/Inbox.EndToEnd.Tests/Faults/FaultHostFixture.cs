@@ -1,10 +1,6 @@
 using InboxServerless.Azure.Cosmos;
-using InboxServerless.Azure.Local;
 using InboxServerless.Core.Ports;
-using InboxServerless.DevHost;
-using InboxServerless.DevHost.Local;
 using InboxServerless.Functions.Http;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InboxServerless.EndToEnd.Tests.Faults;
@@ -16,60 +12,33 @@ namespace InboxServerless.EndToEnd.Tests.Faults;
 /// <see cref="Crashes"/> (a conversation store that writes and then throws). The queue behaves as Service Bus by default
 /// (10 deliveries) with a short backoff, and drops no duplicate, so every redelivery reaches routing.
 /// </summary>
-public sealed class FaultHostFixture : IAsyncLifetime
+public sealed class FaultHostFixture : DevHostUnderTest
 {
     public const string AppSecret = "fault-suite-app-secret";
 
     /// <summary>Short, so a stalled Cosmos answer fails the call in time for the activity's retry.</summary>
     public static readonly TimeSpan CosmosRequestTimeout = TimeSpan.FromSeconds(2);
 
-    private CosmosEmulator? emulator;
-    private WebApplication? app;
-    private readonly SocketsHttpHandler handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-
-    public WebApplication App => app ?? throw new InvalidOperationException("The dev host has not started.");
-
-    public Uri BaseAddress { get; private set; } = null!;
-
     public CosmosWireFaults Wire { get; } = new();
 
     public StoreCrashes Crashes { get; } = new();
 
-    public IServiceProvider Services => App.Services;
-
-    public InProcessInboundQueue Queue => App.Services.GetRequiredService<InProcessInboundQueue>();
-
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        emulator = await CosmosEmulator.Start();
-        app = await DevHostApp.Start([], new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Cosmos:ConnectionString"] = emulator.ConnectionString,
-            ["Cosmos:UseGateway"] = "true",
-            ["Cosmos:AcceptAnyServerCertificate"] = "true",
-            ["Cosmos:Database"] = "faults",
-            ["Cosmos:RequestTimeout"] = CosmosRequestTimeout.ToString(),
-            ["DevHost:Timers:Enabled"] = "false",
-            ["DevHost:Queue:MaxDeliveryCount"] = "10",
-            ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00.050",
-            ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
-            ["Logging:LogLevel:Default"] = "None",
-            ["Messenger:AppSecret"] = AppSecret,
-            ["Messenger:VerifyToken"] = "fault-suite-verify-token",
-        }, services =>
-        {
-            services.AddSingleton<CosmosTransportWrapper>(transport => new FaultyCosmosTransport(Wire) { InnerHandler = transport });
-            services.Decorate<IConversationStore>((store, _) => new CrashingConversationStore(store, Crashes));
-        });
-        BaseAddress = App.Addresses().Single();
-    }
+        ["Cosmos:Database"] = "faults",
+        ["Cosmos:RequestTimeout"] = CosmosRequestTimeout.ToString(),
+        ["DevHost:Queue:MaxDeliveryCount"] = "10",
+        ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00.050",
+        ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
+        ["Logging:LogLevel:Default"] = "None",
+        ["Messenger:AppSecret"] = AppSecret,
+        ["Messenger:VerifyToken"] = "fault-suite-verify-token",
+    };
 
-    public async Task DisposeAsync()
+    protected override void ConfigureServices(IServiceCollection services)
     {
-        if (app is not null) await app.DisposeAsync();
-        if (emulator is not null) await emulator.DisposeAsync();
-        handler.Dispose();
+        services.AddSingleton<CosmosTransportWrapper>(transport => new FaultyCosmosTransport(Wire) { InnerHandler = transport });
+        services.Decorate<IConversationStore>((store, _) => new CrashingConversationStore(store, Crashes));
     }
 
     /// <summary>Until every event queued so far is routed or dead-lettered (a guard far above the expected seconds: the machine is shared).</summary>
@@ -86,17 +55,10 @@ public sealed class FaultHostFixture : IAsyncLifetime
         }
     }
 
-    public HttpClient Admin(string accountId) => Client(ClientPrincipal.Encode(accountId, "admin", [ClientPrincipal.AccountAdminRole]));
+    public HttpClient Admin(string accountId) => WithPrincipal(ClientPrincipal.Encode(accountId, "admin", [ClientPrincipal.AccountAdminRole]));
 
     /// <summary>Meta's side: no principal.</summary>
-    public HttpClient Meta() => Client(null);
-
-    private HttpClient Client(string? principal)
-    {
-        var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (principal is not null) client.DefaultRequestHeaders.TryAddWithoutValidation(ClientPrincipal.Header, principal);
-        return client;
-    }
+    public HttpClient Meta() => WithPrincipal(null);
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Json;
 using MimeKit.Text;
 using MimeKit.Utils;
 
@@ -85,40 +86,11 @@ public static class HtmlText
     }
 }
 
-/// <summary>Reading provider JSON the way <c>MessengerPayload</c> does: one value, bounded depth, wrong types as problems.</summary>
+/// <summary>Graph's JSON, read as every provider's is (<see cref="ProviderJson"/>), and its optional fields.</summary>
 internal static class EmailJson
 {
-    public static Outcome<T> Read<T>(ReadOnlySpan<byte> body, string what, Func<JsonElement, Outcome<T>> read)
-    {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 32 });
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                document.Dispose();
-                return Problem.Invalid("$", "Content after the JSON value.");
-            }
-        }
-        catch (JsonException e)
-        {
-            return Problem.Invalid("$", $"Not JSON: {e.Message}");
-        }
-
-        using (document)
-        {
-            try
-            {
-                return read(document.RootElement);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
-            {
-                // Wrong types where the contract has strings, objects or arrays.
-                return Problem.Invalid("$", $"Not {what}: {e.Message}");
-            }
-        }
-    }
+    public static Outcome<T> Read<T>(ReadOnlySpan<byte> body, string what, Func<JsonElement, Outcome<T>> read) =>
+        ProviderJson.Read(body, "$", what, read);
 
     public static string? OptionalString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;

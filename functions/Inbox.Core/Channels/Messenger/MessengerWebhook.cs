@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Json;
 
 namespace InboxServerless.Core.Channels.Messenger;
 
@@ -57,37 +58,8 @@ public static partial class MessengerPayload
         return ParseDocument(body, receivedAt);
     }
 
-    private static Outcome<IReadOnlyList<InboundEvent>> ParseDocument(ReadOnlySpan<byte> body, DateTimeOffset receivedAt)
-    {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                document.Dispose();
-                return Problem.Invalid("$", "Content after the JSON value.");
-            }
-        }
-        catch (JsonException e)
-        {
-            return Problem.Invalid("$", $"Not JSON: {e.Message}");
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Read(document.RootElement, receivedAt);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentOutOfRangeException)
-            {
-                // Wrong types where the contract has numbers, strings or objects.
-                return Problem.Invalid("entry", $"Not a Messenger delivery: {e.Message}");
-            }
-        }
-    }
+    private static Outcome<IReadOnlyList<InboundEvent>> ParseDocument(ReadOnlySpan<byte> body, DateTimeOffset receivedAt) =>
+        ProviderJson.Read(body, "entry", "a Messenger delivery", root => Read(root, receivedAt));
 
     private static Outcome<IReadOnlyList<InboundEvent>> Read(JsonElement root, DateTimeOffset receivedAt)
     {
