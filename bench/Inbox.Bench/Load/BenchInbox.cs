@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using InboxServerless.DevHost.Local;
 
 namespace InboxServerless.Bench.Load;
 
@@ -11,11 +12,16 @@ public static class BenchInbox
 {
     public const string AppSecret = "bench-app-secret";
 
-    public static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string>
+    /// <summary>A dev host's settings: the Messenger secrets, no timers, and the emulator's database <paramref name="database"/>.</summary>
+    public static Dictionary<string, string> Settings(CosmosEmulator cosmos, string database) => new()
     {
         ["Messenger:AppSecret"] = AppSecret,
         ["Messenger:VerifyToken"] = "bench-verify-token",
         ["DevHost:Timers:Enabled"] = "false",
+        ["Cosmos:ConnectionString"] = cosmos.ConnectionString,
+        ["Cosmos:UseGateway"] = "true",
+        ["Cosmos:AcceptAnyServerCertificate"] = "true",
+        ["Cosmos:Database"] = database,
     };
 
     /// <summary>Creates the inbox and returns its page's id.</summary>

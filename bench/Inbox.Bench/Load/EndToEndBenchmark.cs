@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InboxServerless.DevHost.Local;
+using InboxServerless.Azure.Cosmos;
 using Microsoft.Azure.Cosmos;
 
 namespace InboxServerless.Bench.Load;
@@ -29,13 +30,7 @@ public static class EndToEndBenchmark
         var (writesPerSecond, writeLatencies) = await RawWriteRate(cosmos, connections, TimeSpan.FromSeconds(rawSeconds));
         Console.WriteLine($"raw: {writesPerSecond:N0} writes/s; {writeLatencies}");
 
-        await using var host = await BenchHostProcess.Start("e2e", new Dictionary<string, string>(BenchInbox.Settings)
-        {
-            ["Cosmos:ConnectionString"] = cosmos.ConnectionString,
-            ["Cosmos:UseGateway"] = "true",
-            ["Cosmos:AcceptAnyServerCertificate"] = "true",
-            ["Cosmos:Database"] = "benchEndToEnd",
-        });
+        await using var host = await BenchHostProcess.Start("e2e", BenchInbox.Settings(cosmos, "benchEndToEnd"));
         var pageId = await BenchInbox.Create(host.Client);
         using var generator = new LoadGenerator(host.Webhook, new MessengerTraffic(pageId, BenchInbox.AppSecret, eventsPerBatch: 1, senders));
 
@@ -93,20 +88,16 @@ public static class EndToEndBenchmark
         }
     }
 
-    /// <summary>Single-document creates, as the routing's own writes are, through the same SDK settings.</summary>
+    /// <summary>Single-document creates, as the routing's own writes are, through the product's own Cosmos client.</summary>
     private static async Task<(double PerSecond, Latencies Latencies)> RawWriteRate(CosmosEmulator cosmos, int connections, TimeSpan duration)
     {
-        using var client = new CosmosClient(cosmos.ConnectionString, new CosmosClientOptions
+        using var containers = new CosmosContainers(new CosmosStoreOptions
         {
-            ConnectionMode = ConnectionMode.Gateway,
-            LimitToEndpoint = true,
-            UseSystemTextJsonSerializerWithOptions = new System.Text.Json.JsonSerializerOptions(),
-            HttpClientFactory = () => new HttpClient(new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-            }),
+            ConnectionString = cosmos.ConnectionString,
+            UseGateway = true,
+            AcceptAnyServerCertificate = true,
         });
-        Database database = await client.CreateDatabaseIfNotExistsAsync("benchRaw");
+        Database database = await containers.Client.CreateDatabaseIfNotExistsAsync("benchRaw");
         Container container = await database.CreateContainerIfNotExistsAsync("messages", "/inboxId");
         var text = new string('x', 600);
         var latencies = new System.Collections.Concurrent.ConcurrentBag<long>();

@@ -58,14 +58,7 @@ public static class LoadBenchmark
     private static async Task<Measured> Measure(
         string kind, CosmosEmulator cosmos, int batch, int rate, int seconds, int warmup, int maxSeconds, int connections)
     {
-        var settings = new Dictionary<string, string>(BenchInbox.Settings)
-        {
-            ["Cosmos:ConnectionString"] = cosmos.ConnectionString,
-            ["Cosmos:UseGateway"] = "true",
-            ["Cosmos:AcceptAnyServerCertificate"] = "true",
-            ["Cosmos:Database"] = "benchIngest",
-        };
-        await using var host = await BenchHostProcess.Start(kind, settings);
+        await using var host = await BenchHostProcess.Start(kind, BenchInbox.Settings(cosmos, "benchIngest"));
         var pageId = kind == "bare" ? "100000000000" : await BenchInbox.Create(host.Client);
         using var generator = new LoadGenerator(host.Webhook, new MessengerTraffic(pageId, BenchInbox.AppSecret, batch, senders: 500));
         var idle = (await host.Stats()).WorkingSet;
