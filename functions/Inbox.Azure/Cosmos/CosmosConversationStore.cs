@@ -116,8 +116,9 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         var counts = (await container.ReadAll<Assigned>(open, inboxId, ct)).CountBy(row => row.AssigneeId).ToDictionary();
 
         var last = new QueryDefinition(
-                "SELECT TOP 1 c.assigneeId FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation' AND c.assignedAtMs != null ORDER BY c.assignedAtMs DESC")
+                "SELECT TOP 1 c.assigneeId FROM c WHERE c.inboxId = @inboxId AND c.type = 'conversation' AND c.assigneeId != null AND c.assignedAtMs != null ORDER BY c.assignedAtMs DESC")
             .WithParameter("@inboxId", inboxId);
+        // An unassigned conversation keeps when it was last assigned: it is not the last one assigned.
         var lastAssigned = (await container.ReadPage<Assigned>(last, inboxId, 1, null, ct)).Items.FirstOrDefault()?.AssigneeId;
         return new AssignmentLoad(counts, lastAssigned);
     }

@@ -47,7 +47,10 @@ public sealed class ConversationDesk(
         return new Versioned<ConversationWithMessages>(new ConversationWithMessages(found.Value, messages), found.ETag);
     }
 
-    /// <summary>Assigns to a member of the inbox with a paid seat, or unassigns; a stale <c>If-Match</c> is a 412.</summary>
+    /// <summary>
+    /// Assigns to a member of the inbox, or unassigns; a stale <c>If-Match</c> is a 412. A paid seat is needed only to be
+    /// assigned by routing: members without one work the conversations they are given by hand.
+    /// </summary>
     public async Task<Outcome<Versioned<Conversation>>> Assign(
         Caller caller, string inboxId, string conversationId, AssigneeChange change, string? ifMatch, CancellationToken ct)
     {
@@ -59,7 +62,6 @@ public sealed class ConversationDesk(
             var user = directory.FindUser(id);
             var v = new Validation()
                 .Check(user is not null, "assigneeId", $"No user '{id}' in this account.")
-                .Check(user is null || user.HasPaidSeat, "assigneeId", "Only users with a paid seat can be assigned conversations.")
                 .Check(user is null || inbox.Members.Includes(id, directory), "assigneeId", "The user is not a member of this inbox.");
             if (!v.IsValid) return Problem.Invalid(v.Errors);
         }
@@ -80,7 +82,7 @@ public sealed class ConversationDesk(
     {
         var acting = await Acting(caller, inboxId, ct);
         if (!acting.IsSuccess) return acting.Problem!;
-        return await Change(inboxId, conversationId, ifMatch, c => c with { Status = ConversationStatus.Open }, ct);
+        return await Change(inboxId, conversationId, ifMatch, c => c with { Status = ConversationStatus.Open, ClosedAt = null }, ct);
     }
 
     /// <summary>
