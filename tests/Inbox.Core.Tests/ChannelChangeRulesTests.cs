@@ -45,7 +45,7 @@ public class ChannelChangeRulesTests
     public void Email_settings_other_than_the_address_may_change() =>
         Valid(Change(Email(), Email() with
         {
-            Provider = EmailProvider.Office365,
+            Provider = EmailProvider.Gmail,
             FromName = new FromName { CompanyName = "Acme Inc." },
             Signature = "{{fullName}}",
             LogForwardedEmailToOriginalSender = true,

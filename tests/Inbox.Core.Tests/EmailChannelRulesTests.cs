@@ -41,21 +41,25 @@ public class EmailChannelRulesTests
     public void Blank_company_name_is_refused(string company) =>
         InvalidOn(Validate(Email() with { FromName = new FromName { CompanyName = company } }), "fromName.companyName");
 
-    [Fact]
-    public void Agent_and_company_is_refused_for_Office365() =>
+    [Theory]
+    [InlineData(FromNameFormat.AgentAndCompany)]
+    [InlineData(FromNameFormat.CompanyOnly)]
+    public void No_from_name_at_all_is_available_for_Office365(FromNameFormat format) =>
         InvalidOn(Validate(Email() with
         {
             Provider = EmailProvider.Office365,
-            FromName = new FromName { Format = FromNameFormat.AgentAndCompany, CompanyName = "Acme" },
-        }), "fromName.format");
+            FromName = new FromName { Format = format, CompanyName = "Acme" },
+        }), "fromName");
 
     [Fact]
-    public void Company_only_is_accepted_for_Office365() =>
-        Valid(Validate(Email() with
-        {
-            Provider = EmailProvider.Office365,
-            FromName = new FromName { Format = FromNameFormat.CompanyOnly, CompanyName = "Acme" },
-        }));
+    public void Office365_without_a_from_name_is_accepted() =>
+        Valid(Validate(Email() with { Provider = EmailProvider.Office365, FromName = null }));
+
+    [Theory]
+    [InlineData(EmailProvider.Gmail)]
+    [InlineData(EmailProvider.Forwarding)]
+    public void Gmail_and_forwarding_need_a_from_name(EmailProvider provider) =>
+        InvalidOn(Validate(Email() with { Provider = provider, FromName = null }), "fromName");
 
     [Theory]
     [InlineData(EmailProvider.Gmail)]

@@ -118,7 +118,7 @@ public class InboxJsonTests
     private const string EmailBody = """
         {
           "kind": "email",
-          "provider": "office365",
+          "provider": "gmail",
           "address": "help@acme.com",
           "fromName": { "format": "companyOnly", "companyName": "Acme" },
           "signature": "<p>{{fullName}}</p>",
@@ -169,7 +169,7 @@ public class InboxJsonTests
         var email = Assert.IsType<EmailChannel>(RoundTrips<ChannelSettings>(EmailBody));
 
         Assert.Equal(ChannelKind.Email, email.Kind);
-        Assert.Equal(EmailProvider.Office365, email.Provider);
+        Assert.Equal(EmailProvider.Gmail, email.Provider);
         Assert.Equal("help@acme.com", email.Address);
         Assert.Equal(new FromName { Format = FromNameFormat.CompanyOnly, CompanyName = "Acme" }, email.FromName);
         Assert.Equal("<p>{{fullName}}</p>", email.Signature);
@@ -267,7 +267,6 @@ public class InboxJsonTests
     [Theory]
     [InlineData("""{ "kind": "email", "provider": "gmail", "fromName": { "companyName": "Acme" } }""")]
     [InlineData("""{ "kind": "email", "address": "help@acme.com", "fromName": { "companyName": "Acme" } }""")]
-    [InlineData("""{ "kind": "email", "provider": "gmail", "address": "help@acme.com" }""")]
     [InlineData("""{ "kind": "email", "provider": "gmail", "address": "help@acme.com", "fromName": { } }""")]
     [InlineData("""{ "kind": "chat" }""")]
     [InlineData("""{ "kind": "messenger", "pageName": "Acme" }""")]
@@ -305,7 +304,6 @@ public class InboxJsonTests
 
     [Theory]
     [InlineData("""{ "kind": "email", "provider": "gmail", "address": null, "fromName": { "companyName": "Acme" } }""")]
-    [InlineData("""{ "kind": "email", "provider": "gmail", "address": "help@acme.com", "fromName": null }""")]
     [InlineData("""{ "kind": "email", "provider": "gmail", "address": "help@acme.com", "fromName": { "companyName": "Acme" }, "signature": null }""")]
     [InlineData("""{ "kind": "email", "provider": null, "address": "help@acme.com", "fromName": { "companyName": "Acme" } }""")]
     [InlineData("""{ "kind": "chat", "welcomeMessage": "Hi", "accentColor": null }""")]

@@ -44,7 +44,6 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         var inboxId = inbox["id"]!.GetValue<string>();
         await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
             {"kind":"email","provider":"office365","address":"{{{SupportAddress}}}",
-             "fromName":{"format":"companyOnly","companyName":"Contoso"},
              "routing":{"assignment":{"mode":"specific","userIds":["alice"],"teamIds":["support"]},
                         "tickets":{"pipeline":"support","status":"new","priority":"high"},
                         "createContacts":true}}

@@ -11,8 +11,7 @@ public sealed class InboxFlowTests(DevHostFixture host)
     private const string Support = """{"name":"Support","members":{"everyone":true},"timeZone":"Europe/Paris"}""";
 
     private const string EmailChannel = """
-        {"kind":"email","provider":"office365","address":"support@contoso.com",
-         "fromName":{"format":"companyOnly","companyName":"Contoso"}}
+        {"kind":"email","provider":"office365","address":"support@contoso.com"}
         """;
 
     [Fact]

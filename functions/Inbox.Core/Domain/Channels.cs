@@ -96,7 +96,8 @@ public sealed record EmailChannel : ChannelSettings
 {
     public required EmailProvider Provider { get; init; }
     public required string Address { get; init; }
-    public required FromName FromName { get; init; }
+    /// <summary>Gmail and forwarding: required. Office 365: none, since Graph sends as the mailbox itself.</summary>
+    public FromName? FromName { get; init; }
 
     /// <summary>Rich text (HTML); may use the tokens <c>{{fullName}}</c> and <c>{{firstName}}</c>.</summary>
     public string Signature { get; init; } = "";

@@ -67,9 +67,12 @@ public static partial class ChannelRules
         v.Check(InboxRules.IsEmailAddress(email.Address), "address", "Not an e-mail address.");
         v.Check(!directory.Users.Any(u => string.Equals(u.Email, email.Address.Trim(), StringComparison.OrdinalIgnoreCase)),
             "address", "This address is a user's personal e-mail; a team e-mail must be an address of its own.");
-        v.Check(!string.IsNullOrWhiteSpace(email.FromName.CompanyName), "fromName.companyName", "The company name must not be empty.");
-        v.Check(!(email.Provider == EmailProvider.Office365 && email.FromName.Format == FromNameFormat.AgentAndCompany),
-            "fromName.format", "Agent and company name is not available for Office 365; use the company name only.");
+        if (email.Provider == EmailProvider.Office365)
+            v.Check(email.FromName is null, "fromName", "A from-name is not available for Office 365: mail is sent as the mailbox. Leave fromName out.");
+        else if (email.FromName is not { } fromName)
+            v.Add("fromName", "Give the name replies are sent from: {\"format\":\"companyOnly\",\"companyName\":…}.");
+        else
+            v.Check(!string.IsNullOrWhiteSpace(fromName.CompanyName), "fromName.companyName", "The company name must not be empty.");
         v.Check(email.Signature.Length <= MaxSignatureLength, "signature", $"At most {MaxSignatureLength} characters.");
         foreach (var token in SignatureTokensIn(email.Signature).Where(t => !SignatureTokens.Contains(t)))
             v.Add("signature", $"Unknown token '{{{{{token}}}}}'; use {{{{fullName}}}} or {{{{firstName}}}}.");

@@ -288,7 +288,13 @@ namespace InboxServerless.Core.Rules
         /// </summary>
         public static ChannelSettings Reconnect(ChannelSettings refined, ChannelSettings connection) => (refined, connection) switch
         {
-            (EmailChannel r, EmailChannel c) => r with { Provider = c.Provider, Address = c.Address },
+            // Office 365 has no from-name: one kept from another provider would only be refused.
+            (EmailChannel r, EmailChannel c) => r with
+            {
+                Provider = c.Provider,
+                Address = c.Address,
+                FromName = c.Provider == EmailProvider.Office365 ? null : r.FromName ?? c.FromName,
+            },
             (MessengerChannel r, MessengerChannel c) => r with { PageId = c.PageId, PageName = c.PageName },
             (FormChannel r, FormChannel c) => r with { FormId = c.FormId },
             (ChatChannel r, ChatChannel) => r, // the widget is ours: nothing to connect

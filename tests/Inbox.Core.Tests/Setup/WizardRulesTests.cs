@@ -175,9 +175,9 @@ public sealed class WizardRulesTests
     [Fact]
     public void The_settings_step_checks_the_settings_with_the_channel_rules()
     {
-        var state = Submit(Submit(Submit(Fresh(), SupportName), SupportTeam), new ChannelInput(Email() with { Provider = EmailProvider.Office365 }));
+        var state = Submit(Submit(Submit(Fresh(), SupportName), SupportTeam), new ChannelInput(Email() with { Provider = EmailProvider.Office365, FromName = null }));
 
-        InvalidOn(Refused(state, new SettingsInput(RefinedEmail() with { Provider = EmailProvider.Office365 })), "fromName.format");
+        InvalidOn(Refused(state, new SettingsInput(RefinedEmail() with { Provider = EmailProvider.Office365 })), "fromName");
         InvalidOn(Refused(state, new SettingsInput(Email() with { Signature = "{{lastName}}" })), "signature");
         InvalidOn(Refused(state, new SettingsInput(Email() with
         {
@@ -280,12 +280,13 @@ public sealed class WizardRulesTests
     }
 
     [Fact]
-    public void The_same_kind_again_is_refused_when_the_kept_settings_do_not_fit_the_new_connection()
+    public void Reconnecting_to_Office365_drops_the_from_name_it_cannot_have_and_keeps_the_rest()
     {
-        // Agent-and-company from-names are not available on Office 365.
-        var problem = Refused(AtReview(), new ChannelInput(Email() with { Provider = EmailProvider.Office365 }));
+        var state = Submit(AtReview(), new ChannelInput(Email() with { Provider = EmailProvider.Office365, FromName = null }));
 
-        InvalidOn(problem, "fromName.format");
+        var email = Assert.IsType<EmailChannel>(state.Channel);
+        Assert.Equal((EmailProvider.Office365, (FromName?)null), (email.Provider, email.FromName));
+        Assert.Equal(RefinedEmail().Signature, email.Signature);
     }
 
     [Fact]

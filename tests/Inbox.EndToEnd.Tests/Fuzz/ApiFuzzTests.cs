@@ -194,7 +194,7 @@ public sealed class ApiFuzzTests(DevHostFixture host, ITestOutputHelper output)
     private static string Channel(int pick) => (pick % 4) switch
     {
         0 => """
-             {"kind":"email","provider":"office365","address":"support@contoso.com","fromName":{"format":"companyOnly","companyName":"Contoso"},
+             {"kind":"email","provider":"gmail","address":"support@contoso.com","fromName":{"format":"companyOnly","companyName":"Contoso"},
               "signature":"<p>{{fullName}}, Contoso support</p>",
               "routing":{"assignment":{"mode":"specific","userIds":["alice"]},"tickets":{"pipeline":"support","status":"new","priority":"medium"},"createContacts":true},
               "logForwardedEmailToOriginalSender":true}

@@ -191,7 +191,7 @@ public sealed class OpenApiDocumentTests
             Assert.Contains("routing", derived.Properties.Keys);
         }
 
-        Assert.Equal(["address", "fromName", "kind", "provider"], schemas["EmailChannel"].Required!.Order());
+        Assert.Equal(["address", "kind", "provider"], schemas["EmailChannel"].Required!.Order());
         Assert.Equal(["office365", "gmail", "forwarding"], schemas["EmailChannel"].Properties!["provider"].Enum!.Select(v => v!.GetValue<string>()));
         // The channel in a response refers to the same schema.
         Assert.Equal("ChannelSettings", Assert.IsType<OpenApiSchemaReference>(schemas["Channel"].Properties!["settings"]).Reference.Id);
