@@ -40,6 +40,33 @@ public sealed class BadInputTests(DevHostFixture host)
     }
 
     [Fact]
+    public async Task Continuation_tokens_are_opaque_and_url_safe_and_a_bad_one_is_a_400_naming_it()
+    {
+        using var admin = host.Admin(account);
+        foreach (var name in new[] { "One", "Two", "Three" })
+            await admin.Send(HttpMethod.Post, "api/inboxes", $$"""{"name":"{{name}}"}""").Expect(HttpStatusCode.Created);
+
+        var names = new List<string>();
+        var tokens = new List<string>();
+        string? token = null;
+        do
+        {
+            // The token goes into the URL as it came, not escaped: it must need no escaping.
+            var page = await (await admin.GetAsync("api/inboxes?pageSize=1" + (token is null ? "" : "&continuationToken=" + token))
+                .Expect(HttpStatusCode.OK)).Body();
+            names.AddRange(page["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
+            token = page["continuationToken"]?.GetValue<string>();
+            if (token is not null) tokens.Add(token);
+        }
+        while (token is not null);
+
+        Assert.Equal(["One", "Three", "Two"], names.Order());
+        Assert.All(tokens, t => Assert.Matches("^[A-Za-z0-9_-]+$", t));
+        foreach (var bad in new[] { "not%20base64", "%7B%22token%22%3A1%7D", "e30", "AAAA", tokens[0][..^2] })
+            Assert.Equal(["continuationToken"], await admin.GetAsync($"api/inboxes?pageSize=1&continuationToken={bad}").Problem(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
     public async Task A_bad_update_is_a_400_and_leaves_the_inbox_as_it_was()
     {
         using var admin = host.Admin(account);
