@@ -330,18 +330,22 @@ namespace InboxServerless.Core.Rules
         private static Inbox Provisional(WizardState state) =>
             Inbox.Create(InboxIdOf(state.Id), state.AccountId, InboxSettingsOf(state), state.UpdatedAt);
 
+        /// <summary>Steps, and anything else that feeds the inbox to be created, are taken only while the wizard is open.</summary>
+        public static Problem? CheckOpen(WizardState state) => state.Status == WizardStatus.Open
+            ? null
+            : Problem.Conflict(state.Status switch
+            {
+                WizardStatus.Creating => "The inbox is being created; wait for the wizard to finish.",
+                WizardStatus.Created => "The inbox was created; the wizard is over.",
+                _ => $"The wizard is {state.Status.ToString().ToLowerInvariant()}; start a new one.",
+            });
+
+        /// <summary>A wizard that was cancelled or expired is gone: it answers as if it never existed.</summary>
+        public static bool IsGone(WizardState state) => state.Status is WizardStatus.Cancelled or WizardStatus.Expired;
+
         private static Problem? CheckOrder(WizardState state, WizardStepName step)
         {
-            if (state.Status != WizardStatus.Open)
-            {
-                return Problem.Conflict(state.Status switch
-                {
-                    WizardStatus.Creating => "The inbox is being created; wait for the wizard to finish.",
-                    WizardStatus.Created => "The inbox was created; the wizard is over.",
-                    _ => $"The wizard is {state.Status.ToString().ToLowerInvariant()}; start a new one.",
-                });
-            }
-
+            if (CheckOpen(state) is { } closed) return closed;
             return step > state.Step
                 ? Problem.Conflict($"Finish the '{NameOf(state.Step)}' step first; the steps are name, members, channel, settings and review.")
                 : null;

@@ -196,8 +196,13 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(ProblemKind.Invalid, problem.Kind);
         Assert.Equal("members.userIds", Assert.Single(problem.Errors!).Field);
         var after = await State(id);
-        Assert.Equal((WizardStepName.Members, before.Version), (after.Step, after.Version));
+        Assert.Equal((WizardStepName.Members, before.ExpiresAt), (after.Step, after.ExpiresAt)); // a refused step keeps nobody's wizard alive
         Assert.Null(after.Members);
+        // Shown to whoever reads the wizard next, another browser too.
+        Assert.Equal((WizardStepName.Members, "members.userIds"), (after.LastError?.Step, Assert.Single(after.LastError!.Errors!).Field));
+
+        await Step(id, new MembersInput(InboxMembers.All));
+        Assert.Null((await State(id)).LastError);
     }
 
     [Fact]
@@ -247,9 +252,10 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         var ended = await Ended(id);
 
         Assert.Equal(WizardStatus.Expired, ended.ReadOutputAs<WizardOutcome>()!.Status);
-        Assert.Equal(WizardStatus.Expired, (await State(id)).Status);
         Assert.Empty(await Inboxes());
-        Assert.Equal(ProblemKind.Conflict, (await Refused(id, new NameInput("Again"))).Kind);
+        // Gone: as if it never existed.
+        Assert.Equal(ProblemKind.NotFound, (await desk.Get(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await Refused(id, new NameInput("Again"))).Kind);
     }
 
     [Fact]
@@ -264,8 +270,12 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(WizardStatus.Cancelled, cancelled.Value.State.Status);
         Assert.Equal(WizardStatus.Cancelled, (await Ended(id)).ReadOutputAs<WizardOutcome>()!.Status);
         Assert.Empty(await Inboxes());
-        Assert.Equal(ProblemKind.Conflict, (await Refused(id, new MembersInput(InboxMembers.All))).Kind);
-        Assert.True((await desk.Cancel(Client, Admin, id, default)).IsSuccess); // cancelling again changes nothing
+        // Gone: as if it never existed.
+        Assert.Equal(ProblemKind.NotFound, (await desk.Get(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await Refused(id, new MembersInput(InboxMembers.All))).Kind);
+        Assert.Equal(ProblemKind.NotFound, (await desk.Cancel(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound,
+            (await desk.AuthorizeMessengerPage(Client, Admin, id, new PageAuthorization("EAAB-token"), default)).Problem?.Kind);
     }
 
     [Fact]
@@ -346,6 +356,8 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
 
         Assert.Equal(ProblemKind.Conflict, (await Refused(id, new ReviewInput(true))).Kind);
         Assert.Equal(ProblemKind.Conflict, (await desk.Cancel(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.Conflict,
+            (await desk.AuthorizeMessengerPage(Client, Admin, id, new PageAuthorization("EAAB-token"), default)).Problem?.Kind);
         Assert.Single(await Inboxes());
     }
 

@@ -17,8 +17,11 @@ public sealed record WizardStart
     public TimeSpan FirstRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
 
-/// <summary>The "step" event: a validated step and the admin who submitted it (on whose behalf the inbox is created).</summary>
-public sealed record WizardStep(string UserId, StepInput Input);
+/// <summary>
+/// The "step" event: a validated step and the admin who submitted it (on whose behalf the inbox is created); or, with
+/// <see cref="Refusal"/>, a step the API refused, only to be shown as the wizard's last error.
+/// </summary>
+public sealed record WizardStep(string UserId, StepInput Input, Problem? Refusal = null);
 
 public sealed record WizardOutcome(WizardStatus Status, string? InboxId, string? ChannelId);
 
@@ -66,7 +69,7 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
 
             var submitted = await step;
             step = context.WaitForExternalEvent<WizardStep>(StepEvent);
-            var applied = WizardRules.Apply(state, submitted.Input, Now(context));
+            Outcome<WizardState> applied = submitted.Refusal is { } refusal ? refusal : WizardRules.Apply(state, submitted.Input, Now(context));
             state = applied.IsSuccess ? applied.Value! : WizardRules.Refused(state, submitted.Input.Step, applied.Problem!, Now(context));
             context.SetCustomStatus(state);
             if (state.Status != WizardStatus.Creating) continue;

@@ -37,6 +37,11 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
 
     private static readonly Problem WizardNotFound = Problem.NotFound("The setup wizard");
 
+    private static readonly Problem WizardGone = Problem.NotFound("The setup wizard") with
+    {
+        Detail = "It was cancelled or expired and left nothing behind; start a new one.",
+    };
+
     public async Task<Outcome<WizardState>> Start(DurableTaskClient client, Caller caller, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
@@ -64,6 +69,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
     {
         var found = await Find(client, caller, id, ct);
         if (!found.IsSuccess) return found;
+        if (WizardRules.CheckOpen(found.Value!) is { } closed) return closed;
         if (string.IsNullOrWhiteSpace(authorization.UserAccessToken)) return Problem.Invalid("userAccessToken", "Give a Facebook user access token.");
         await secrets.Set(MessengerChannelConnector.AuthorizationSecret(WizardRules.InboxIdOf(id)), authorization.UserAccessToken, ct);
         return found;
@@ -74,7 +80,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
         var found = await Find(client, caller, id, ct);
         if (!found.IsSuccess) return found.Problem!;
         var next = WizardRules.Submit(found.Value!, input, await directories.Load(caller.AccountId, ct), clock.GetUtcNow());
-        if (!next.IsSuccess) return next.Problem!;
+        if (!next.IsSuccess) return await ShowRefusal(client, caller, found.Value!, input, next.Problem!, ct);
 
         await client.RaiseEventAsync(id, SetupWizard.StepEvent, new WizardStep(caller.UserId, input), ct);
         var expected = next.Value!.Version;
@@ -93,7 +99,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
                 return Problem.Conflict("The inbox was created; the wizard is over. Delete the inbox to undo it.");
             case WizardStatus.Creating:
                 return Problem.Conflict("The inbox is being created; cancel once the wizard shows it failed, or delete the inbox it made.");
-            case WizardStatus.Cancelled or WizardStatus.Expired or WizardStatus.Failed:
+            case WizardStatus.Failed:
                 return new SubmittedStep(state, true);
         }
 
@@ -102,6 +108,18 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
         return settled is null
             ? new SubmittedStep(WizardRules.Ended(state, WizardStatus.Cancelled, clock.GetUtcNow()), false)
             : new SubmittedStep(settled, true);
+    }
+
+    /// <summary>
+    /// Tells an open wizard of a step the API refused, so that the wizard shows it as its last error (to another browser
+    /// too), and waits a moment for it to be shown; the step itself changes nothing.
+    /// </summary>
+    private async Task<Problem> ShowRefusal(DurableTaskClient client, Caller caller, WizardState state, StepInput input, Problem problem, CancellationToken ct)
+    {
+        if (state.Status != WizardStatus.Open) return problem;
+        await client.RaiseEventAsync(state.Id, SetupWizard.StepEvent, new WizardStep(caller.UserId, input, problem), ct);
+        await Settle(client, state.Id, s => s.Version > state.Version, ct);
+        return problem;
     }
 
     public static bool IsWizardId(string id) =>
@@ -119,6 +137,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
         // Until the wizard first runs, it has published nothing: it is at its beginning.
         var state = instance.ReadCustomStatusAs<WizardState>() ??
                     WizardRules.Begin(id, start.AccountId, start.UserId, instance.CreatedAt, start.IdleTimeout);
+        if (WizardRules.IsGone(state)) return WizardGone;
         if (state.Status is not (WizardStatus.Open or WizardStatus.Creating)) return state;
         // Ended without saying so (it failed, or was terminated by an operator): it is over all the same.
         return instance.RuntimeStatus switch
@@ -128,7 +147,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
                 Status = WizardStatus.Failed,
                 LastError = new WizardError(state.Step, "The wizard failed.", instance.FailureDetails?.ErrorMessage, null, instance.LastUpdatedAt),
             },
-            OrchestrationRuntimeStatus.Terminated => state with { Status = WizardStatus.Cancelled },
+            OrchestrationRuntimeStatus.Terminated => WizardGone,
             _ => state,
         };
     }
