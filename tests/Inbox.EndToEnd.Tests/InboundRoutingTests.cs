@@ -79,6 +79,28 @@ public sealed class InboundRoutingTests(DevHostFixture host)
     }
 
     [Fact]
+    public async Task After_an_agent_unassigns_a_conversation_new_conversations_are_still_routed_and_assigned()
+    {
+        using var admin = host.Admin(account);
+        var inboxId = await EmailInboxWithAssignmentAndTickets(admin);
+        await Post(admin, Json(Email("first", "one@customer.example", "thread-one")));
+        await host.WhenIdle();
+        var first = await OnlyConversation(inboxId);
+
+        using var alice = host.As(account, "alice");
+        await alice.Send(HttpMethod.Put, $"api/inboxes/{inboxId}/conversations/{first.Id}/assignee", """{"assigneeId":null}""")
+            .Expect(HttpStatusCode.OK);
+        await Post(admin, Json(Email("second", "two@customer.example", "thread-two")));
+        await host.WhenIdle();
+
+        var page = await Conversations.List(inboxId, new ConversationFilter(), 100, null, CancellationToken.None);
+        var second = Assert.Single(page.Items, c => c.Value.Id != first.Id).Value;
+        Assert.Contains(second.AssigneeId, new[] { "alice", "bob" });
+        Assert.NotNull(second.TicketId);
+        Assert.DoesNotContain(host.Queue.DeadLetters, d => d.Event.BindingKey == $"email:{SupportAddress}");
+    }
+
+    [Fact]
     public async Task A_new_email_makes_a_contact_a_conversation_a_message_an_assignee_and_a_ticket()
     {
         using var admin = host.Admin(account);
