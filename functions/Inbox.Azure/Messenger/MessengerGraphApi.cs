@@ -80,8 +80,20 @@ public sealed class MessengerGraphApi(HttpClient http, MessengerGraphOptions opt
         return await Call(HttpMethod.Delete, $"{Segment(pageId)}/subscribed_apps", pageAccessToken, null, null, ct, Success);
     }
 
-    public async Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct)
+    public async Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct)
     {
+        if (greeting is null)
+        {
+            var fields = Write(w =>
+            {
+                w.WriteStartArray("fields");
+                w.WriteStringValue("greeting");
+                w.WriteEndArray();
+            });
+            return await Call<bool>(HttpMethod.Delete, "me/messenger_profile", pageAccessToken, null, fields, ct,
+                (root, _) => String(root, "result") == "success");
+        }
+
         var body = Write(w =>
         {
             w.WriteStartArray("greeting");

@@ -146,6 +146,10 @@ public static partial class ChannelRules
     }
 
     /// <summary>Channel settings that identify the channel outside and so cannot change once connected.</summary>
+    /// <summary>The chat channel of the inbox that names this (e-mail) channel as its transcripts' sender, if any (enabled or not).</summary>
+    public static Channel? TranscriptSenderOf(Inbox inbox, string channelId) =>
+        inbox.Channels.FirstOrDefault(c => c.Id != channelId && c.Settings is ChatChannel chat && chat.Transcript.FromEmailChannelId == channelId);
+
     public static Validation ValidateChange(ChannelSettings current, ChannelSettings next, string channelId)
     {
         var v = new Validation();

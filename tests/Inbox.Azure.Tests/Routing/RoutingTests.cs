@@ -327,7 +327,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
         public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
         public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => throw new NotSupportedException();
     }
 
     private sealed class RecordingSlack : ISlackNotifier

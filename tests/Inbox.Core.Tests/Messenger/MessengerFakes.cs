@@ -67,7 +67,7 @@ public sealed class FakeMessengerApi : IMessengerApi
         return Task.FromResult(Unsubscribe);
     }
 
-    public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct)
+    public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct)
     {
         Calls.Add("greeting");
         Arguments.Add(("greeting", pageAccessToken, greeting));

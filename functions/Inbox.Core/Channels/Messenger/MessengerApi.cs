@@ -146,6 +146,9 @@ public interface IMessengerApi
     /// <summary><c>DELETE /{pageId}/subscribed_apps</c>: the app stops receiving the page's webhooks.</summary>
     Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct);
 
-    /// <summary><c>POST /me/messenger_profile</c> with the page token: the default-locale greeting of the welcome screen.</summary>
-    Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct);
+    /// <summary>
+    /// <c>POST /me/messenger_profile</c> with the page token: the default-locale greeting of the welcome screen; <c>null</c>
+    /// deletes it (<c>DELETE /me/messenger_profile</c> with <c>{"fields":["greeting"]}</c>).
+    /// </summary>
+    Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct);
 }
