@@ -16,8 +16,12 @@ public sealed class MessengerGraphApi(HttpClient http, MessengerGraphOptions opt
 {
     private readonly Uri baseUri = options.GraphBaseUri();
 
-    public async Task<SendResult> SendText(
-        string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+    public Task<SendResult> SendText(
+        string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct) =>
+        SendText(pageId, pageAccessToken, psid, text, mode, null, ct);
+
+    public async Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+        IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
     {
         var body = Write(w =>
         {
@@ -36,6 +40,21 @@ public sealed class MessengerGraphApi(HttpClient http, MessengerGraphOptions opt
 
             w.WriteStartObject("message");
             w.WriteString("text", text.Value);
+            if (quickReplies is { Count: > 0 })
+            {
+                w.WriteStartArray("quick_replies");
+                foreach (var reply in quickReplies)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("content_type", "text");
+                    w.WriteString("title", reply.Title);
+                    w.WriteString("payload", reply.Payload);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         });
 

@@ -110,7 +110,8 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         public ConcurrentQueue<(string PageId, string Token, string Psid, MessengerSendMode Mode)> Sent { get; } = new();
         public SendResult? Next { get; set; }
 
-        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+            IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
         {
             if (Next is { } next) return Task.FromResult(next);
             Sent.Enqueue((pageId, pageAccessToken, psid, mode));
