@@ -140,7 +140,7 @@ public sealed class InboxAdmin(
         {
             // What the provider shows (a page's greeting) goes first, so that a refusal leaves the channel as it was; a
             // stale ETag is refused before, so that a change that cannot be saved is not pushed.
-            if (ifMatch != found.ETag) return Problem.StaleETag;
+            if (ifMatch is not "*" && ifMatch != found.ETag) return Problem.StaleETag;
             var pushed = await connector.Update(caller.AccountId, inboxId, current, channel, ct);
             if (!pushed.IsSuccess) return pushed.Problem!;
         }
