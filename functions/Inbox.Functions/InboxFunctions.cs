@@ -78,6 +78,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     [OpenApiBody(typeof(ChannelSettings))]
     [OpenApiIfMatch(Required = true)]
     [OpenApiResponse(200, typeof(Channel), ETag = true)]
+    [OpenApiProblem(409, 503)]
     public async Task<IResult> UpdateChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
@@ -88,6 +89,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     [Function("DisconnectChannel")]
     [OpenApiIfMatch]
     [OpenApiResponse(204)]
+    [OpenApiProblem(409)]
     public async Task<IResult> Disconnect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
