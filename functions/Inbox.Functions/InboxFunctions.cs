@@ -3,11 +3,12 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
 namespace InboxServerless.Functions;
 
 /// <summary>The admin API for inboxes and their channels. Each function binds, calls one use case, and maps its outcome.</summary>
-public sealed class InboxFunctions(InboxAdmin admin)
+public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log)
 {
     [Function("CreateInbox")]
     [OpenApiBody(typeof(InboxSettings))]
@@ -53,7 +54,7 @@ public sealed class InboxFunctions(InboxAdmin admin)
     public async Task<IResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "inboxes/{inboxId}")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
-        (await request.Caller().Then(caller => admin.Delete(caller, inboxId, request.IfMatch(), ct))).ToHttp(_ => Results.NoContent());
+        (await request.Caller().Then(caller => admin.Delete(caller, inboxId, request.IfMatch(), ct))).ToHttp(NoContent);
 
     [Function("ConnectChannel")]
     [OpenApiBody(typeof(ChannelSettings))]
@@ -77,6 +78,7 @@ public sealed class InboxFunctions(InboxAdmin admin)
     [OpenApiBody(typeof(ChannelSettings))]
     [OpenApiIfMatch(Required = true)]
     [OpenApiResponse(200, typeof(Channel), ETag = true)]
+    [OpenApiProblem(409, 503)]
     public async Task<IResult> UpdateChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
@@ -87,9 +89,17 @@ public sealed class InboxFunctions(InboxAdmin admin)
     [Function("DisconnectChannel")]
     [OpenApiIfMatch]
     [OpenApiResponse(204)]
+    [OpenApiProblem(409)]
     public async Task<IResult> Disconnect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
         (await request.Caller().Then(caller => admin.DisconnectChannel(caller, inboxId, channelId, request.IfMatch(), ct)))
-        .ToHttp(_ => Results.NoContent());
+        .ToHttp(NoContent);
+
+    /// <summary>Removed; what the provider kept (best effort, see README) is logged for an operator.</summary>
+    private IResult NoContent(Disconnected disconnected)
+    {
+        foreach (var leftover in disconnected.Leftovers) log.LogWarning("Channel removed, but at its provider: {Leftover}", leftover);
+        return Results.NoContent();
+    }
 }

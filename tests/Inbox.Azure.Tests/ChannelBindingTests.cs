@@ -83,7 +83,7 @@ public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
         var second = await NewInbox("acme", "New");
         var channel = (await Admin.ConnectChannel(AdminOf("acme"), first, Email("move@acme.test"), default)).Value!;
 
-        Assert.True((await Admin.DisconnectChannel(AdminOf("acme"), first, channel.Value.Id, null, default)).Value);
+        Assert.True((await Admin.DisconnectChannel(AdminOf("acme"), first, channel.Value.Id, null, default)).IsSuccess);
         var moved = await Admin.ConnectChannel(AdminOf("acme"), second, Email("move@acme.test"), default);
 
         Assert.True(moved.IsSuccess);
@@ -95,7 +95,7 @@ public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
     {
         var first = await NewInbox("acme", "Doomed");
         await Admin.ConnectChannel(AdminOf("acme"), first, Page("42"), default);
-        Assert.True((await Admin.Delete(AdminOf("acme"), first, null, default)).Value);
+        Assert.True((await Admin.Delete(AdminOf("acme"), first, null, default)).IsSuccess);
 
         var second = await NewInbox("globex", "Heir");
         Assert.True((await Admin.ConnectChannel(AdminOf("globex"), second, Page("42"), default)).IsSuccess);

@@ -1,3 +1,4 @@
+using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.Assertions;
@@ -112,4 +113,34 @@ public class MessengerAndFormRulesTests
 
     [Fact]
     public void Form_id_over_128_characters_is_refused() => InvalidOn(Validate(Form(new string('f', 129))), "formId");
+
+    [Fact]
+    public void A_greeting_is_the_instant_reply_then_the_explicit_question_with_buttons_or_the_implicit_notice()
+    {
+        var page = new MessengerChannel
+        {
+            PageId = "1", PageName = "Acme", InstantReply = new InstantReply { Enabled = true, Text = "Thanks!" },
+            Consent = new MessengerConsent { Mode = ConsentMode.Explicit, Text = "May we?" },
+        };
+
+        var explicitly = MessengerGreeting.Of(page)!.Messages().ToList();
+        var implicitly = MessengerGreeting.Of(page with { Consent = new MessengerConsent { Mode = ConsentMode.Implicit, Text = "By writing you agree." } })!
+            .Messages().ToList();
+        var noReply = MessengerGreeting.Of(page with
+        {
+            InstantReply = new InstantReply(), Consent = new MessengerConsent { Mode = ConsentMode.Implicit, Text = "By writing you agree." },
+        });
+
+        Assert.Equal(["Thanks!", "May we?"], explicitly.Select(m => m.Text));
+        Assert.Null(explicitly[0].QuickReplies);
+        Assert.Equal(["Yes=CONSENT_YES", "No=CONSENT_NO"], explicitly[1].QuickReplies!.Select(q => $"{q.Title}={q.Payload}"));
+        Assert.Equal(["Thanks!", "By writing you agree."], implicitly.Select(m => m.Text));
+        Assert.All(implicitly, m => Assert.Null(m.QuickReplies));
+        Assert.Null(noReply); // the implicit notice is shown with the instant reply, not alone
+    }
+
+    [Fact]
+    public void An_implicit_consent_text_must_fit_a_message() =>
+        InvalidOn(Validate(Messenger() with { Consent = new MessengerConsent { Mode = ConsentMode.Implicit, Text = new string('x', 2_001) } }),
+            "consent.text");
 }

@@ -272,7 +272,7 @@ public sealed class MessengerWebhookTests(DevHostFixture host)
             messages.Select(m => m.Direction));
         Assert.Equal([T0, T0.AddSeconds(1), T0.AddSeconds(2), T0.AddSeconds(3)], messages.Select(m => m.SentAt));
         Assert.Equal(imageUrl, Assert.Single(messages[0].Attachments).Url);
-        Assert.Equal("image", messages[0].Attachments[0].ContentType);
+        Assert.Equal(("bell.jpg", "image/*"), (messages[0].Attachments[0].Name, messages[0].Attachments[0].ContentType));
 
         // The echo is ours: it moves the last message but not the contact's last message, which the reply windows count from.
         Assert.Equal(T0.AddSeconds(3), conversation.LastMessageAt);

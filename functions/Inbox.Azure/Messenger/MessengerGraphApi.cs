@@ -16,8 +16,12 @@ public sealed class MessengerGraphApi(HttpClient http, MessengerGraphOptions opt
 {
     private readonly Uri baseUri = options.GraphBaseUri();
 
-    public async Task<SendResult> SendText(
-        string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+    public Task<SendResult> SendText(
+        string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct) =>
+        SendText(pageId, pageAccessToken, psid, text, mode, null, ct);
+
+    public async Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+        IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
     {
         var body = Write(w =>
         {
@@ -36,6 +40,21 @@ public sealed class MessengerGraphApi(HttpClient http, MessengerGraphOptions opt
 
             w.WriteStartObject("message");
             w.WriteString("text", text.Value);
+            if (quickReplies is { Count: > 0 })
+            {
+                w.WriteStartArray("quick_replies");
+                foreach (var reply in quickReplies)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("content_type", "text");
+                    w.WriteString("title", reply.Title);
+                    w.WriteString("payload", reply.Payload);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteEndObject();
         });
 
@@ -80,8 +99,20 @@ public sealed class MessengerGraphApi(HttpClient http, MessengerGraphOptions opt
         return await Call(HttpMethod.Delete, $"{Segment(pageId)}/subscribed_apps", pageAccessToken, null, null, ct, Success);
     }
 
-    public async Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct)
+    public async Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct)
     {
+        if (greeting is null)
+        {
+            var fields = Write(w =>
+            {
+                w.WriteStartArray("fields");
+                w.WriteStringValue("greeting");
+                w.WriteEndArray();
+            });
+            return await Call<bool>(HttpMethod.Delete, "me/messenger_profile", pageAccessToken, null, fields, ct,
+                (root, _) => String(root, "result") == "success");
+        }
+
         var body = Write(w =>
         {
             w.WriteStartArray("greeting");

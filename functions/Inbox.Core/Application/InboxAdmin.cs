@@ -4,10 +4,17 @@ using InboxServerless.Core.Rules;
 
 namespace InboxServerless.Core.Application;
 
+/// <summary>
+/// A channel (or an inbox with its channels) removed: what could not be undone at the provider, best effort, for the log.
+/// </summary>
+public sealed record Disconnected(IReadOnlyList<string> Leftovers);
+
 /// <summary>The admin's use cases for inboxes and their channels.</summary>
 /// <param name="resolver">Told when an inbox changes, so routing sees its channels at once.</param>
+/// <param name="connector">What a channel keeps at its provider (a page's subscription, token and greeting).</param>
 public sealed class InboxAdmin(
-    IInboxStore inboxes, IChannelBindingStore bindings, IDirectoryStore directories, TimeProvider clock, ChannelResolver? resolver = null)
+    IInboxStore inboxes, IChannelBindingStore bindings, IDirectoryStore directories, TimeProvider clock, ChannelResolver? resolver = null,
+    IChannelConnector? connector = null)
 {
     public const int MaxPageSize = 100;
 
@@ -73,17 +80,18 @@ public sealed class InboxAdmin(
         return Changed(inboxId, NameConflict(await inboxes.Replace(found.Value.With(settings, clock.GetUtcNow()), ifMatch, ct), settings.Name));
     }
 
-    public async Task<Outcome<bool>> Delete(Caller caller, string inboxId, string? ifMatch, CancellationToken ct)
+    public async Task<Outcome<Disconnected>> Delete(Caller caller, string inboxId, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
         var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found is null) return NotFound;
         var deleted = Changed(inboxId, await inboxes.Delete(caller.AccountId, inboxId, ifMatch, ct));
-        if (!deleted.IsSuccess) return deleted;
+        if (!deleted.IsSuccess) return deleted.Problem!;
         // After the inbox is gone; a crash in between leaves bindings nobody holds, which a later claim takes over.
+        var leftovers = new List<string>();
         foreach (var channel in found.Value.Channels)
-            await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
-        return true;
+            leftovers.AddRange(await Release(caller.AccountId, inboxId, channel, ct));
+        return new Disconnected(leftovers);
     }
 
     public Task<Outcome<Versioned<Channel>>> ConnectChannel(Caller caller, string inboxId, ChannelSettings settings, CancellationToken ct) =>
@@ -109,7 +117,7 @@ public sealed class InboxAdmin(
         var claim = await Claim(new ChannelBinding(channel.BindingKey.Value, caller.AccountId, inboxId, channel.Id, channel.ConnectedAt), ct);
         if (!claim.IsSuccess) return claim.Problem!;
 
-        var saved = Changed(inboxId, await Merge(caller.AccountId, inboxId, found, inbox => inbox.WithChannel(channel, clock.GetUtcNow()), ct));
+        var saved = Changed(inboxId, await Merge(caller.AccountId, inboxId, found, inbox => (Outcome<Inbox>)inbox.WithChannel(channel, clock.GetUtcNow()), ct));
         if (!saved.IsSuccess) await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
         return saved.Map(inbox => new Versioned<Channel>(channel, inbox.ETag));
     }
@@ -128,22 +136,47 @@ public sealed class InboxAdmin(
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
 
         var channel = current with { Settings = settings };
+        if (connector is not null)
+        {
+            // What the provider shows (a page's greeting) goes first, so that a refusal leaves the channel as it was; a
+            // stale ETag is refused before, so that a change that cannot be saved is not pushed.
+            if (ifMatch is not "*" && ifMatch != found.ETag) return Problem.StaleETag;
+            var pushed = await connector.Update(caller.AccountId, inboxId, current, channel, ct);
+            if (!pushed.IsSuccess) return pushed.Problem!;
+        }
+
         var saved = Changed(inboxId, await inboxes.Replace(found.Value.WithChannel(channel, clock.GetUtcNow()), ifMatch, ct));
         return saved.Map(inbox => new Versioned<Channel>(channel, inbox.ETag));
     }
 
-    public async Task<Outcome<bool>> DisconnectChannel(Caller caller, string inboxId, string channelId, string? ifMatch, CancellationToken ct)
+    /// <summary>
+    /// Removes the channel from its inbox and frees its external id, then undoes what the provider keeps (unsubscribes a
+    /// page and deletes its token), best effort: a provider that cannot be reached does not keep a channel the admin removed.
+    /// </summary>
+    public async Task<Outcome<Disconnected>> DisconnectChannel(Caller caller, string inboxId, string channelId, string? ifMatch, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
         var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found?.Value.FindChannel(channelId) is not { } channel) return ChannelNotFound;
+        if (ChannelRules.TranscriptSenderOf(found.Value, channelId) is { } chat) return TranscriptSender(chat);
 
         var saved = Changed(inboxId, ifMatch is null
-            ? await Merge(caller.AccountId, inboxId, found, inbox => inbox.WithoutChannel(channelId, clock.GetUtcNow()), ct)
+            ? await Merge(caller.AccountId, inboxId, found, inbox => ChannelRules.TranscriptSenderOf(inbox, channelId) is { } began
+                ? TranscriptSender(began)
+                : inbox.WithoutChannel(channelId, clock.GetUtcNow()), ct)
             : await inboxes.Replace(found.Value.WithoutChannel(channelId, clock.GetUtcNow()), ifMatch, ct));
         if (!saved.IsSuccess) return saved.Problem!;
-        await bindings.Release(channel.BindingKey.Value, inboxId, channelId, ct);
-        return true;
+        return new Disconnected(await Release(caller.AccountId, inboxId, channel, ct));
+    }
+
+    /// <summary>Frees a removed channel's external id, then undoes its provider side unless another inbox holds the id by now.</summary>
+    private async Task<IReadOnlyList<string>> Release(string accountId, string inboxId, Channel channel, CancellationToken ct)
+    {
+        await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
+        if (connector is null || channel.Settings is not MessengerChannel) return [];
+        // A crash once left our binding unheld and another inbox took it over: the page's subscription and token are its own.
+        if (await bindings.Find(channel.BindingKey.Value, ct) is not null) return [];
+        return await connector.Disconnect(accountId, inboxId, channel, ct) is { } leftover ? [leftover] : [];
     }
 
     /// <summary>Claims a key, taking over a claim that nobody holds any more (see <see cref="BindingRules.IsHeld"/>).</summary>
@@ -163,13 +196,22 @@ public sealed class InboxAdmin(
         return takenOver.IsSuccess ? takenOver : taken;
     }
 
-    /// <summary>Applies a change that does not depend on what else changed, re-reading the inbox on a lost race.</summary>
+    private static Problem TranscriptSender(Channel chat) =>
+        Problem.Conflict($"The chat channel '{chat.Id}' sends its transcripts from this e-mail channel: " +
+            "choose another e-mail channel for its transcripts (transcript.fromEmailChannelId) first.");
+
+    /// <summary>
+    /// Applies a change that does not depend on what else changed, re-reading the inbox on a lost race; the change may
+    /// refuse what it finds on a re-read.
+    /// </summary>
     private async Task<Outcome<Versioned<Inbox>>> Merge(
-        string accountId, string inboxId, Versioned<Inbox> current, Func<Inbox, Inbox> change, CancellationToken ct)
+        string accountId, string inboxId, Versioned<Inbox> current, Func<Inbox, Outcome<Inbox>> change, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var saved = await inboxes.Replace(change(current.Value), current.ETag, ct);
+            var changed = change(current.Value);
+            if (!changed.IsSuccess) return changed.Problem!;
+            var saved = await inboxes.Replace(changed.Value!, current.ETag, ct);
             if (saved.IsSuccess || saved.Problem!.Kind != ProblemKind.PreconditionFailed || attempt == MergeAttempts) return saved;
             var reread = await inboxes.Find(accountId, inboxId, ct);
             if (reread is null) return NotFound;

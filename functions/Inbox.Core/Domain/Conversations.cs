@@ -84,8 +84,14 @@ public sealed record Conversation
     /// <summary>Why routing did not do something it would have (no ticket because of a limit, nobody to assign).</summary>
     public string? RoutingNote { get; init; }
 
-    /// <summary>When the channel's instant reply (and consent question) went out: once per conversation.</summary>
+    /// <summary>When the channel's instant reply (and consent text) went out: once per conversation; never when none did.</summary>
     public DateTimeOffset? GreetedAt { get; init; }
+
+    /// <summary>
+    /// When a greeting message could not be sent (the reason is the <see cref="RoutingNote"/>): the greeting is not tried
+    /// again, so a redelivered event neither repeats it to the person nor loops on the failure.
+    /// </summary>
+    public DateTimeOffset? GreetingFailedAt { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 

@@ -146,7 +146,14 @@ public static partial class ChannelRules
         var consent = messenger.Consent;
         v.Check(consent.Mode != ConsentMode.Explicit || consent.Text?.Trim().Length is > 0 and <= MaxMessengerText, "consent.text",
             $"Explicit consent needs a text of 1 to {MaxMessengerText} characters.");
+        // The implicit notice is sent with the instant reply, so it must fit a message too.
+        v.Check(consent.Mode != ConsentMode.Implicit || consent.Text is null || consent.Text.Length <= MaxMessengerText, "consent.text",
+            $"A consent text is at most {MaxMessengerText} characters.");
     }
+
+    /// <summary>The chat channel of the inbox that names this (e-mail) channel as its transcripts' sender, if any (enabled or not).</summary>
+    public static Channel? TranscriptSenderOf(Inbox inbox, string channelId) =>
+        inbox.Channels.FirstOrDefault(c => c.Id != channelId && c.Settings is ChatChannel chat && chat.Transcript.FromEmailChannelId == channelId);
 
     /// <summary>Channel settings that identify the channel outside and so cannot change once connected.</summary>
     public static Validation ValidateChange(ChannelSettings current, ChannelSettings next, string channelId)

@@ -32,13 +32,17 @@ public sealed class MessengerWebhookFunctions(MessengerInbound inbound, ILogger<
     [OpenApiResponse(200, Description = "Every update is queued.")]
     [OpenApiProblem(503)]
     public async Task<IResult> Receive(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/messenger")] HttpRequest request, CancellationToken ct) =>
-        (await request.ReadBytes(MaxBodyBytes, ct).Then(body =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/messenger")] HttpRequest request, CancellationToken ct)
+    {
+        var received = await request.ReadBytes(MaxBodyBytes, ct).Then(body =>
             // One signature: a request that carries the header twice is not signed, whichever of its values is right.
-            inbound.Receive(body, request.Headers[MessengerWebhook.SignatureHeader] is { Count: 1 } signature ? signature[0] : null, ct)))
-        .ToHttp(receipt =>
+            inbound.Receive(body, request.Headers[MessengerWebhook.SignatureHeader] is { Count: 1 } signature ? signature[0] : null, ct));
+        if (received.Problem == MessengerInbound.NotConfigured && inbound.ReportNotConfigured())
+            log.LogError("Messenger deliveries are refused with 503: Messenger:AppSecret is not configured.");
+        return received.ToHttp(receipt =>
         {
             foreach (var page in receipt.DroppedPages) log.LogInformation("Messenger events for {Page} dropped: no inbox has this page.", page);
             return Results.Ok();
         });
+    }
 }

@@ -48,6 +48,20 @@ public sealed class MessengerGraphApiTests
     }
 
     [Fact]
+    public async Task Quick_replies_are_text_buttons_with_a_title_and_a_payload()
+    {
+        handler.Answer(HttpStatusCode.OK, """{"recipient_id":"PSID","message_id":"m_q"}""");
+
+        await Api().SendText(PageId, "page-token", "PSID", Text("May we keep this conversation?"), MessengerSendMode.Response,
+            [new MessengerQuickReply("Yes", "CONSENT_YES"), new MessengerQuickReply("No", "CONSENT_NO")], CancellationToken.None);
+
+        Assert.Equal(
+            """{"recipient":{"id":"PSID"},"messaging_type":"RESPONSE","message":{"text":"May we keep this conversation?",""" + "\"quick_replies\":" +
+            """[{"content_type":"text","title":"Yes","payload":"CONSENT_YES"},{"content_type":"text","title":"No","payload":"CONSENT_NO"}]}}""",
+            handler.Request.Body);
+    }
+
+    [Fact]
     public async Task A_human_agent_reply_is_a_message_tag_with_the_human_agent_tag()
     {
         handler.Answer(HttpStatusCode.OK, """{"recipient_id":"PSID","message_id":"m_2"}""");

@@ -110,7 +110,8 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         public ConcurrentQueue<(string PageId, string Token, string Psid, MessengerSendMode Mode)> Sent { get; } = new();
         public SendResult? Next { get; set; }
 
-        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+            IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
         {
             if (Next is { } next) return Task.FromResult(next);
             Sent.Enqueue((pageId, pageAccessToken, psid, mode));
@@ -121,6 +122,6 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
         public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
         public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => throw new NotSupportedException();
     }
 }

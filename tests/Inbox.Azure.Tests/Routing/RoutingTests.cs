@@ -290,6 +290,9 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         await Route(Messenger("8080", "psid-g", "mid.g.2", T0.AddSeconds(5)) with { Content = new InboundContent { Text = " Yes " } });
 
         Assert.Equal(["Thanks! We reply within the hour.", "May we keep this conversation? Reply yes or no."], meta.Texts);
+        // The question comes with buttons whose payloads are the answers routing reads.
+        Assert.Equal(["", "Yes=CONSENT_YES,No=CONSENT_NO"], meta.QuickReplies);
+        Assert.NotNull((await conversations.Find(inboxId, first.ConversationId!, default))!.Value.GreetedAt);
         var messages = await conversations.Messages(inboxId, first.ConversationId!, default);
         Assert.Equal(2, messages.Count(m => m.Direction == MessageDirection.Outgoing));
         var contact = await new CosmosContactStore(containers).Find(Account, ContactKey.Messenger("8080", "psid-g").ContactId(Account), default);
@@ -311,23 +314,79 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Empty(meta.Texts);
     }
 
+    [Fact]
+    public async Task With_implicit_consent_its_text_follows_the_instant_reply_and_nothing_is_asked()
+    {
+        var (_, _) = await Inbox(new MessengerChannel
+        {
+            PageId = "8383", PageName = "Acme",
+            InstantReply = new InstantReply { Enabled = true, Text = "Thanks! We reply within the hour." },
+            Consent = new MessengerConsent { Mode = ConsentMode.Implicit, Text = "By messaging us you agree that we keep this conversation." },
+        });
+        await secrets.Set(SecretNames.MessengerPageToken("8383"), "page-token", default);
+
+        await Route(Messenger("8383", "psid-i", "mid.i.1", T0));
+
+        Assert.Equal(["Thanks! We reply within the hour.", "By messaging us you agree that we keep this conversation."], meta.Texts);
+        Assert.Equal(["", ""], meta.QuickReplies);
+        var contact = await new CosmosContactStore(containers).Find(Account, ContactKey.Messenger("8383", "psid-i").ContactId(Account), default);
+        Assert.Null(contact!.Consent);
+    }
+
+    [Fact]
+    public async Task A_greeting_meta_refuses_is_tried_once_noted_once_and_not_counted_as_sent()
+    {
+        var (inboxId, _) = await Inbox(new MessengerChannel
+        {
+            PageId = "8282", PageName = "Acme",
+            InstantReply = new InstantReply { Enabled = true, Text = "Hi!" },
+            Consent = new MessengerConsent { Mode = ConsentMode.Explicit, Text = "May we keep this conversation?" },
+        });
+        await secrets.Set(SecretNames.MessengerPageToken("8282"), "page-token", default);
+        meta.Refuse = new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041);
+
+        var first = await Route(Messenger("8282", "psid-u", "mid.u.1", T0));
+        await Route(Messenger("8282", "psid-u", "mid.u.1", T0)); // redelivered
+        await Route(Messenger("8282", "psid-u", "mid.u.2", T0.AddSeconds(5)));
+
+        Assert.Equal(RoutingStatus.Routed, first.Status);
+        Assert.Equal(["Hi!"], meta.Texts); // the consent question is not tried after the instant reply failed, nor anything again
+        var conversation = (await conversations.Find(inboxId, first.ConversationId!, default))!.Value;
+        Assert.Null(conversation.GreetedAt);
+        Assert.NotNull(conversation.GreetingFailedAt);
+        Assert.Equal(1, CountOf("UserUnavailable", conversation.RoutingNote!));
+        Assert.DoesNotContain(await conversations.Messages(inboxId, first.ConversationId!, default), m => m.Direction == MessageDirection.Outgoing);
+        var contact = await new CosmosContactStore(containers).Find(Account, ContactKey.Messenger("8282", "psid-u").ContactId(Account), default);
+        Assert.Null(contact!.Consent); // never asked
+    }
+
+    private static int CountOf(string what, string text) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
+
     private sealed class RecordingMeta : IMessengerApi
     {
-        private readonly ConcurrentQueue<string> texts = new();
+        private readonly ConcurrentQueue<(string Text, string QuickReplies)> sends = new();
 
-        public IReadOnlyList<string> Texts => [.. texts];
+        public IReadOnlyList<string> Texts => [.. sends.Select(s => s.Text)];
 
-        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+        /// <summary>Each send's quick replies as <c>title=payload,…</c>; empty for none.</summary>
+        public IReadOnlyList<string> QuickReplies => [.. sends.Select(s => s.QuickReplies)];
+
+        /// <summary>When set, every send is refused with it.</summary>
+        public MessengerError? Refuse { get; set; }
+
+        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+            IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
         {
-            texts.Enqueue(text.Value);
-            return Task.FromResult<SendResult>(new SendResult.Sent($"m_out_{texts.Count}_{Guid.NewGuid():N}", psid));
+            sends.Enqueue((text.Value, string.Join(",", (quickReplies ?? []).Select(q => $"{q.Title}={q.Payload}"))));
+            if (Refuse is { } error) return Task.FromResult<SendResult>(new SendResult.Failed(error));
+            return Task.FromResult<SendResult>(new SendResult.Sent($"m_out_{sends.Count}_{Guid.NewGuid():N}", psid));
         }
 
         public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
         public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
         public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
         public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => throw new NotSupportedException();
     }
 
     private sealed class RecordingSlack : ISlackNotifier

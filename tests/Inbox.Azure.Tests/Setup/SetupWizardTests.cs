@@ -434,6 +434,11 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
             FailuresLeft--;
             throw new HttpRequestException("Facebook is down.");
         }
+
+        public Task<Outcome<bool>> Update(string accountId, string inboxId, Channel before, Channel after, CancellationToken ct) =>
+            Task.FromResult<Outcome<bool>>(false);
+
+        public Task<string?> Disconnect(string accountId, string inboxId, Channel channel, CancellationToken ct) => Task.FromResult<string?>(null);
     }
 
     /// <summary>The Cosmos store, whose next replace can be made to throw once it has written (a crash after the write).</summary>

@@ -16,7 +16,7 @@ public sealed class ManualClock(DateTimeOffset now) : TimeProvider
 /// <summary>Records every call; answers sends from a queue of results (the last one repeats), other calls from settable results.</summary>
 public sealed class FakeMessengerApi : IMessengerApi
 {
-    public readonly record struct Send(string PageId, string Token, string Psid, string Text, MessengerSendMode Mode);
+    public readonly record struct Send(string PageId, string Token, string Psid, string Text, MessengerSendMode Mode, IReadOnlyList<MessengerQuickReply>? QuickReplies = null);
 
     public List<Send> Sends { get; } = [];
     public List<string> Calls { get; } = [];
@@ -31,10 +31,11 @@ public sealed class FakeMessengerApi : IMessengerApi
 
     public List<(string What, string Token, string? Argument)> Arguments { get; } = [];
 
-    public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct)
+    public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+        IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
     {
         Calls.Add("send");
-        Sends.Add(new Send(pageId, pageAccessToken, psid, text.Value, mode));
+        Sends.Add(new Send(pageId, pageAccessToken, psid, text.Value, mode, quickReplies));
         if (SendResults.TryDequeue(out var next)) LastSendResult = next;
         return Task.FromResult(LastSendResult);
     }
@@ -67,7 +68,7 @@ public sealed class FakeMessengerApi : IMessengerApi
         return Task.FromResult(Unsubscribe);
     }
 
-    public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct)
+    public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct)
     {
         Calls.Add("greeting");
         Arguments.Add(("greeting", pageAccessToken, greeting));

@@ -150,10 +150,10 @@ public sealed class MessengerPageConnectorTests
 
         var done = await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None);
 
-        Assert.True(done.Value);
+        Assert.Equal(new PageDisconnection(true, null), done.Value);
         Assert.Equal([("unsubscribe", "page-token", PageId)], api.Arguments);
         Assert.Empty(secrets.Secrets);
-        Assert.False((await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None)).Value);
+        Assert.False((await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None)).Value!.HadToken);
     }
 
     [Fact]
@@ -162,7 +162,20 @@ public sealed class MessengerPageConnectorTests
         secrets.Secrets["messenger-page-" + PageId] = "page-token";
         api.Unsubscribe = new MessengerError(MessengerErrorKind.TokenExpired, "expired", 400, 190);
 
-        Assert.True((await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None)).Value);
+        Assert.Equal(new PageDisconnection(true, null), (await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None)).Value);
+        Assert.Empty(secrets.Secrets);
+    }
+
+    [Fact]
+    public async Task Disconnecting_while_facebook_is_down_deletes_the_token_and_says_the_app_is_still_subscribed()
+    {
+        secrets.Secrets["messenger-page-" + PageId] = "page-token";
+        var down = new MessengerError(MessengerErrorKind.Transient, "An unexpected error has occurred.", 500, 2);
+        api.Unsubscribe = down;
+
+        var done = await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None);
+
+        Assert.Equal(new PageDisconnection(true, down), done.Value);
         Assert.Empty(secrets.Secrets);
     }
 }

@@ -41,6 +41,16 @@ public sealed class MessengerRepliesTests
     }
 
     [Fact]
+    public async Task Quick_replies_go_with_the_text()
+    {
+        IReadOnlyList<MessengerQuickReply> buttons = [new("Yes", "CONSENT_YES"), new("No", "CONSENT_NO")];
+
+        await Replies().Send(new MessengerReplyRequest(PageId, "PSID", "May we?", Last, ReplySender.Automation, buttons), CancellationToken.None);
+
+        Assert.Same(buttons, Assert.Single(api.Sends).QuickReplies);
+    }
+
+    [Fact]
     public async Task After_24_hours_a_person_replies_with_the_human_agent_tag()
     {
         clock.Now = Last + TimeSpan.FromHours(24);

@@ -81,6 +81,27 @@ public sealed class MessengerWebhookTests
         Assert.Equal((InboundEventType.Postback, "Get started", "START"), (events[2].Type, events[2].Content.Text, events[2].Content.Payload));
     }
 
+    [Theory]
+    [InlineData("image", "https://scontent.xx.fbcdn.net/v/t1.15752-9/bell.jpg?_nc_cat=1&oh=00_AfB", "image/*", "bell.jpg")]
+    [InlineData("video", "https://video.xx.fbcdn.net/v/t42/clip%20one.mp4?dl=1", "video/*", "clip one.mp4")]
+    [InlineData("audio", "https://cdn.fbsbx.com/v/t59/audioclip-1764061200.mp4", "audio/*", "audioclip-1764061200.mp4")]
+    [InlineData("file", "https://cdn.fbsbx.com/v/t59/Invoice%202026.pdf?_nc_cat=1#page=2", "application/octet-stream", "Invoice 2026.pdf")]
+    [InlineData("sticker", "https://cdn.fbsbx.com/v/sticker.png", "application/octet-stream", "sticker.png")]
+    [InlineData("image", "https://cdn.fbsbx.com/", "image/*", "image")]
+    [InlineData("file", "https://cdn.fbsbx.com/v/%2F..%2F", "application/octet-stream", "file")]
+    [InlineData("file", "not a url", "application/octet-stream", "file")]
+    public void An_attachment_has_a_media_type_for_its_kind_and_the_name_its_url_ends_with(string type, string url, string contentType, string name)
+    {
+        var json = $$$"""
+            {"object":"page","entry":[{"id":"111","time":1,"messaging":[
+              {"sender":{"id":"A"},"recipient":{"id":"111"},"timestamp":10,"message":{"mid":"m_a","attachments":[{"type":"{{{type}}}","payload":{"url":"{{{url}}}"}}]}}]}]}
+            """;
+
+        var attachment = Assert.Single(Assert.Single(Parse(json)).Content.Attachments);
+
+        Assert.Equal((name, contentType, url), (attachment.Name, attachment.ContentType, attachment.Url));
+    }
+
     [Fact]
     public void Entries_of_the_same_page_and_of_others_keep_their_page()
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 
@@ -16,14 +17,33 @@ public sealed record RouteTarget(
     InboxNotifications Notifications,
     MessengerGreeting? Greeting = null);
 
-/// <summary>What a Messenger channel says first to a new conversation: its instant reply, and its consent question.</summary>
-public sealed record MessengerGreeting(string? InstantReply, string? ConsentQuestion)
+/// <summary>
+/// What a Messenger channel says first to a new conversation: its instant reply, then its consent text — the explicit
+/// consent question (asked with Yes/No quick replies), or the implicit consent notice, which is shown with the instant reply.
+/// </summary>
+public sealed record MessengerGreeting(string? InstantReply, string? ConsentQuestion, string? ConsentNotice = null)
 {
-    public static MessengerGreeting? Of(ChannelSettings settings) => settings is MessengerChannel page &&
-        (page.InstantReply.Enabled || page.Consent.Mode == ConsentMode.Explicit)
-            ? new MessengerGreeting(page.InstantReply.Enabled ? page.InstantReply.Text : null,
-                page.Consent.Mode == ConsentMode.Explicit ? page.Consent.Text : null)
-            : null;
+    public static MessengerGreeting? Of(ChannelSettings settings)
+    {
+        if (settings is not MessengerChannel page) return null;
+        var reply = page.InstantReply.Enabled ? page.InstantReply.Text : null;
+        var consent = string.IsNullOrWhiteSpace(page.Consent.Text) ? null : page.Consent.Text;
+        var question = page.Consent.Mode == ConsentMode.Explicit ? consent : null;
+        var notice = page.Consent.Mode == ConsentMode.Implicit && reply is not null ? consent : null;
+        return reply is null && question is null ? null : new MessengerGreeting(reply, question, notice);
+    }
+
+    /// <summary>The messages in the order they are sent; the question carries the quick replies.</summary>
+    public IEnumerable<(string What, string Text, IReadOnlyList<MessengerQuickReply>? QuickReplies)> Messages()
+    {
+        if (InstantReply is not null) yield return ("instant reply", InstantReply, null);
+        if (ConsentNotice is not null) yield return ("consent text", ConsentNotice, null);
+        if (ConsentQuestion is not null) yield return ("consent question", ConsentQuestion, ConsentAnswers);
+    }
+
+    /// <summary>The buttons under the consent question; their payloads are what <see cref="RoutingActivities.ConsentAnswer"/> reads.</summary>
+    public static readonly IReadOnlyList<MessengerQuickReply> ConsentAnswers =
+        [new("Yes", RoutingActivities.ConsentYes), new("No", RoutingActivities.ConsentNo)];
 }
 
 /// <summary>

@@ -149,39 +149,59 @@ public sealed class RoutingActivities(
     }
 
     /// <summary>
-    /// Sends a new Messenger conversation the channel's instant reply and, for explicit consent, its question; once per
-    /// conversation. These are automation, so only within the standard 24-hour window. A reply that cannot go out is
-    /// noted on the conversation rather than failing the routing.
+    /// Sends a new Messenger conversation the channel's instant reply, then its consent text (the implicit notice, or the
+    /// explicit question with Yes/No quick replies); once per conversation. These are automation, so only within the
+    /// standard 24-hour window. The first message that cannot go out ends the greeting: the rest is not tried, the failure
+    /// is noted on the conversation once and <see cref="Conversation.GreetingFailedAt"/> set, so nothing is tried again
+    /// (a redelivered event finds it). <see cref="Conversation.GreetedAt"/> is set only when a message went out.
     /// </summary>
+    /// <returns><c>true</c> when the whole greeting went out.</returns>
     public async Task<bool> GreetNewConversation(ConversationRef request, CancellationToken ct)
     {
         var (target, conversationId) = request;
         var current = await conversations.Find(target.InboxId, conversationId, ct);
-        if (current is null || current.Value.GreetedAt is not null || target.Greeting is not { } greeting || messenger is null) return false;
+        if (current is null || current.Value.GreetedAt is not null || current.Value.GreetingFailedAt is not null ||
+            target.Greeting is not { } greeting || messenger is null)
+            return false;
 
-        var failures = new List<string>();
-        foreach (var text in new[] { greeting.InstantReply, greeting.ConsentQuestion }.OfType<string>())
+        DateTimeOffset? greetedAt = null;
+        string? failure = null;
+        var asked = false;
+        foreach (var (what, text, quickReplies) in greeting.Messages())
         {
             var result = await messenger.Send(new MessengerReplyRequest(target.ExternalId, current.Value.SenderId, text,
-                current.Value.LastIncomingAt, ReplySender.Automation), ct);
-            if (result is MessengerReplyResult.Sent sent)
+                current.Value.LastIncomingAt, ReplySender.Automation, quickReplies), ct);
+            if (result is MessengerReplyResult.NotSent notSent)
             {
-                await conversations.AddMessage(new Message(Message.IdFor(ChannelKind.Messenger, sent.MessageId), target.InboxId, conversationId,
-                    sent.MessageId, MessageDirection.Outgoing, null, text, null, [], sent.SentAt, new MessageDelivery(DeliveryStatus.Sent)), ct);
+                failure = $"The greeting's {what} was not sent ({notSent.Kind}): {notSent.Problem.Title}";
+                break;
             }
-            else if (result is MessengerReplyResult.NotSent notSent)
-            {
-                failures.Add($"{notSent.Kind}: {notSent.Problem.Title}");
-            }
+
+            var sent = (MessengerReplyResult.Sent)result;
+            greetedAt ??= sent.SentAt;
+            asked |= quickReplies is not null;
+            await conversations.AddMessage(new Message(Message.IdFor(ChannelKind.Messenger, sent.MessageId), target.InboxId, conversationId,
+                sent.MessageId, MessageDirection.Outgoing, null, text, null, [], sent.SentAt, new MessageDelivery(DeliveryStatus.Sent)), ct);
         }
 
-        if (greeting.ConsentQuestion is not null && current.Value.ContactId is { } contactId &&
-            await contacts.Find(target.AccountId, contactId, ct) is { Consent: null } contact)
+        if (asked && current.Value.ContactId is { } contactId && await contacts.Find(target.AccountId, contactId, ct) is { Consent: null } contact)
             await contacts.Save(contact with { Consent = ConsentStatus.Asked }, ct);
 
-        var note = failures.Count == 0 ? current.Value.RoutingNote : $"The greeting was not sent: {string.Join("; ", failures)}";
-        var saved = await conversations.Replace(current.Value with { GreetedAt = clock.GetUtcNow(), RoutingNote = note }, current.ETag, ct);
-        return saved.IsSuccess ? failures.Count == 0 : throw new InvalidOperationException($"Conversation {conversationId} changed.");
+        // Messages went out: record that whatever else changed the conversation meanwhile, rather than fail and send again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var next = current.Value with
+            {
+                GreetedAt = greetedAt,
+                GreetingFailedAt = failure is null ? null : clock.GetUtcNow(),
+                RoutingNote = failure ?? current.Value.RoutingNote,
+            };
+            var saved = await conversations.Replace(next, current.ETag, ct);
+            if (saved.IsSuccess) return failure is null;
+            if (attempt == 5) throw new InvalidOperationException($"Conversation {conversationId} kept changing: {saved.Problem!.Title}");
+            current = await conversations.Find(target.InboxId, conversationId, ct)
+                ?? throw new InvalidOperationException($"Conversation {conversationId} disappeared.");
+        }
     }
 
     /// <summary>Records a contact's answer to the consent question: a quick reply's payload, or a plain yes or no.</summary>

@@ -9,6 +9,7 @@ namespace InboxServerless.Core.Application.Setup;
 /// (<see cref="SetupWizardDesk"/>'s page authorization) and kept as a secret meanwhile — never in the wizard's state —
 /// is exchanged for the page's, and the page is subscribed and greeted (<see cref="MessengerPageConnector"/>). Other
 /// channels need no handshake here yet. Throws when it cannot connect, so the activity retries and the wizard shows why.
+/// Also the channel API's side of a page: a changed greeting is set on it, and a disconnected page is unsubscribed.
 /// </summary>
 public sealed class MessengerChannelConnector(MessengerPageConnector pages, ISecretStore secrets) : IChannelConnector
 {
@@ -28,4 +29,30 @@ public sealed class MessengerChannelConnector(MessengerPageConnector pages, ISec
         if (!connected.IsSuccess) throw new InvalidOperationException($"{connected.Problem!.Title} {connected.Problem.Detail}".Trim());
         await secrets.Delete(AuthorizationSecret(inboxId), ct);
     }
+
+    public async Task<Outcome<bool>> Update(string accountId, string inboxId, Channel before, Channel after, CancellationToken ct) =>
+        before.Settings is MessengerChannel was && after.Settings is MessengerChannel page && Greeting(was) != Greeting(page)
+            ? await pages.SetGreeting(page.PageId, Greeting(page), ct)
+            : false;
+
+    public async Task<string?> Disconnect(string accountId, string inboxId, Channel channel, CancellationToken ct)
+    {
+        if (channel.Settings is not MessengerChannel page) return null;
+        try
+        {
+            await secrets.Delete(AuthorizationSecret(inboxId), ct); // a wizard's token not used yet
+            var done = await pages.Disconnect(page.PageId, ct);
+            if (!done.IsSuccess) return $"Facebook page {page.PageId}: {done.Problem!.Title} {done.Problem.Detail}".Trim();
+            return done.Value!.UnsubscribeError is { } error
+                ? $"The app could not be unsubscribed from Facebook page {page.PageId} ({error}); its token was deleted and its deliveries are dropped."
+                : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+        {
+            return $"Facebook page {page.PageId}: its access token could not be deleted: {e.Message}";
+        }
+    }
+
+    /// <summary>A blank greeting is none.</summary>
+    private static string? Greeting(MessengerChannel page) => string.IsNullOrWhiteSpace(page.Greeting) ? null : page.Greeting;
 }

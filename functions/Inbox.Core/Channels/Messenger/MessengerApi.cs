@@ -116,6 +116,15 @@ public readonly record struct MessengerResult<T>
     public static implicit operator MessengerResult<T>(MessengerError error) => new(default, error);
 }
 
+/// <summary>
+/// A quick-reply button (<c>content_type</c> <c>text</c>): Messenger shows the title (at most 20 characters) and sends the
+/// payload back in the person's message as <c>quick_reply.payload</c>.
+/// </summary>
+public sealed record MessengerQuickReply(string Title, string Payload)
+{
+    public const int MaxTitleLength = 20;
+}
+
 /// <summary>A user access token from <c>GET /oauth/access_token?grant_type=fb_exchange_token…</c>.</summary>
 public sealed record UserToken(string AccessToken, TimeSpan? ExpiresIn);
 
@@ -131,8 +140,15 @@ public sealed record PageInfo(string Id, string Name, string? AccessToken);
 /// </summary>
 public interface IMessengerApi
 {
-    /// <summary><c>POST /{pageId}/messages</c> with the page token: a text to a page-scoped id.</summary>
-    Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct);
+    /// <summary>
+    /// <c>POST /{pageId}/messages</c> with the page token: a text to a page-scoped id, with quick-reply buttons under it
+    /// when there are some (<c>message.quick_replies</c>).
+    /// </summary>
+    Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+        IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct);
+
+    Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode, CancellationToken ct) =>
+        SendText(pageId, pageAccessToken, psid, text, mode, null, ct);
 
     /// <summary>Exchanges a (short-lived) user token for a long-lived one, with the app's id and secret.</summary>
     Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct);
@@ -146,6 +162,9 @@ public interface IMessengerApi
     /// <summary><c>DELETE /{pageId}/subscribed_apps</c>: the app stops receiving the page's webhooks.</summary>
     Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct);
 
-    /// <summary><c>POST /me/messenger_profile</c> with the page token: the default-locale greeting of the welcome screen.</summary>
-    Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string greeting, CancellationToken ct);
+    /// <summary>
+    /// <c>POST /me/messenger_profile</c> with the page token: the default-locale greeting of the welcome screen; <c>null</c>
+    /// deletes it (<c>DELETE /me/messenger_profile</c> with <c>{"fields":["greeting"]}</c>).
+    /// </summary>
+    Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct);
 }

@@ -29,13 +29,25 @@ public sealed class MessengerInbound(MessengerOptions options, ChannelResolver r
     private static readonly Problem BadSignature = new(ProblemKind.Unauthenticated, "The signature is missing or wrong.",
         $"Sign the raw body with the app secret: {MessengerWebhook.SignatureHeader}: sha256=<hex>.");
 
+    /// <summary>
+    /// A host without the app secret cannot tell Meta's deliveries from anyone's: a 503 (not a 401), so Meta keeps
+    /// retrying, for up to 36 hours, until the secret is configured.
+    /// </summary>
+    public static readonly Problem NotConfigured = new(ProblemKind.Unavailable, "Messenger is not configured on this host.",
+        "Set Messenger__AppSecret (the Meta app's secret) so that deliveries can be checked; Meta retries them meanwhile.");
+
+    private int notConfiguredReported;
+
+    /// <summary><c>true</c> the first time only: the missing configuration is logged once, not once per delivery.</summary>
+    public bool ReportNotConfigured() => Interlocked.Exchange(ref notConfiguredReported, 1) == 0;
+
     public string? Verify(string? mode, string? verifyToken, string? challenge) =>
         MessengerWebhook.Challenge(mode, verifyToken, challenge, options.VerifyToken);
 
     public async Task<Outcome<WebhookReceipt>> Receive(ReadOnlyMemory<byte> body, string? signature, CancellationToken ct)
     {
-        if (appSecret.Length == 0 || !MessengerWebhook.IsSigned(body.Span, signature, appSecret))
-            return BadSignature;
+        if (appSecret.Length == 0) return NotConfigured;
+        if (!MessengerWebhook.IsSigned(body.Span, signature, appSecret)) return BadSignature;
         var parsed = MessengerPayload.Parse(body.Span, clock.GetUtcNow());
         if (!parsed.IsSuccess) return parsed.Problem!;
 

@@ -82,23 +82,47 @@ public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secre
     }
 
     /// <summary>
-    /// Unsubscribes the app from the page (when its token still works) and deletes the token.
+    /// Unsubscribes the app from the page (when its token still works) and deletes the token, whatever Facebook
+    /// answered: a page nobody holds gets its deliveries dropped anyway, and a token kept would be one nobody uses.
     /// </summary>
-    /// <returns><c>false</c> when the page had no token.</returns>
-    public async Task<Outcome<bool>> Disconnect(string pageId, CancellationToken ct)
+    public async Task<Outcome<PageDisconnection>> Disconnect(string pageId, CancellationToken ct)
     {
         if (pageId is not { Length: > 0 and <= 32 } || !pageId.All(char.IsAsciiDigit)) return Problem.Invalid("pageId", "A page id is a number.");
         var secretName = SecretNames.MessengerPageToken(pageId);
         var token = await secrets.Get(secretName, ct);
-        if (token is null) return false;
+        if (token is null) return new PageDisconnection(false, null);
 
         var unsubscribed = await api.UnsubscribeApp(pageId, token, ct);
+        await secrets.Delete(secretName, ct);
         // A token that no longer works cannot unsubscribe anything, and Meta stops delivering to it anyway.
-        if (!unsubscribed.IsSuccess && unsubscribed.Error!.Kind != MessengerErrorKind.TokenExpired)
-            return MessengerProblems.Connecting(ConnectStep.Unsubscribe, unsubscribed.Error!);
-        return await secrets.Delete(secretName, ct);
+        var error = unsubscribed.IsSuccess || unsubscribed.Error!.Kind == MessengerErrorKind.TokenExpired ? null : unsubscribed.Error;
+        return new PageDisconnection(true, error);
+    }
+
+    /// <summary>Sets the page's greeting, or deletes it (<c>null</c>); a page not connected yet gets it when it is.</summary>
+    /// <returns><c>false</c> when the page has no token: nothing was pushed.</returns>
+    public async Task<Outcome<bool>> SetGreeting(string pageId, string? greeting, CancellationToken ct)
+    {
+        string? token;
+        try
+        {
+            token = await secrets.Get(SecretNames.MessengerPageToken(pageId), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+        {
+            return new Problem(ProblemKind.Unavailable, "The page's access token could not be read: try again.", e.Message);
+        }
+
+        if (token is null) return false;
+        var set = await api.SetGreeting(token, greeting, ct);
+        if (!set.IsSuccess) return MessengerProblems.Updating(ConnectStep.SetGreeting, set.Error!);
+        return set.Value ? true : MessengerProblems.Updating(ConnectStep.SetGreeting,
+            new MessengerError(MessengerErrorKind.Other, "Facebook did not confirm the greeting."));
     }
 }
+
+/// <summary>A page disconnected: whether it had a token (now deleted), and why the app could not be unsubscribed.</summary>
+public sealed record PageDisconnection(bool HadToken, MessengerError? UnsubscribeError);
 
 public enum ConnectStep { ExchangeToken, ReadPage, Subscribe, SetGreeting, Unsubscribe }
 
@@ -129,6 +153,21 @@ public static class MessengerProblems
             _ => step == ConnectStep.ReadPage
                 ? Problem.Invalid("pageId", $"Facebook refused to {what}: {error.Message}")
                 : Problem.Invalid("userAccessToken", $"Facebook refused to {what}: {error.Message}"),
+        };
+    }
+
+    /// <summary>A change to a connected page (its greeting) that Facebook did not take; the page's token is ours, not the caller's.</summary>
+    public static Problem Updating(ConnectStep step, MessengerError error)
+    {
+        var what = step == ConnectStep.SetGreeting ? "set the page's greeting" : "change the page";
+        return error.Kind switch
+        {
+            MessengerErrorKind.TokenExpired => new Problem(ProblemKind.Conflict,
+                "The page's access token expired or was revoked: connect the page again.", $"Could not {what}: {error.Message}"),
+            MessengerErrorKind.RateLimited => new Problem(ProblemKind.Unavailable, "Facebook is limiting requests: try again in a few minutes.",
+                $"Could not {what}: {error.Message}"),
+            MessengerErrorKind.Transient => new Problem(ProblemKind.Unavailable, "Facebook did not answer: try again.", $"Could not {what}: {error.Message}"),
+            _ => new Problem(ProblemKind.Conflict, $"Facebook refused to {what}.", error.Message),
         };
     }
 

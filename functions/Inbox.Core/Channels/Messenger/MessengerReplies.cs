@@ -6,7 +6,9 @@ namespace InboxServerless.Core.Channels.Messenger;
 
 /// <summary>A reply to send on Messenger: to <paramref name="Psid"/> from <paramref name="PageId"/>.</summary>
 /// <param name="LastIncomingAt">The person's last message to the page (the conversation's <c>LastIncomingAt</c>).</param>
-public sealed record MessengerReplyRequest(string PageId, string Psid, string Text, DateTimeOffset? LastIncomingAt, ReplySender Sender);
+/// <param name="QuickReplies">Buttons under the text (the consent question's Yes and No).</param>
+public sealed record MessengerReplyRequest(
+    string PageId, string Psid, string Text, DateTimeOffset? LastIncomingAt, ReplySender Sender, IReadOnlyList<MessengerQuickReply>? QuickReplies = null);
 
 public enum ReplyFailureKind
 {
@@ -98,7 +100,7 @@ public sealed class MessengerReplies(IMessengerApi api, ISecretStore secrets, Ti
             var mode = forceHumanAgent ? MessengerSendMode.HumanAgent : decision.SendMode!.Value;
 
             attempts++;
-            var result = await api.SendText(request.PageId, token, request.Psid, text.Value!, mode, ct);
+            var result = await api.SendText(request.PageId, token, request.Psid, text.Value!, mode, request.QuickReplies, ct);
             if (result is SendResult.Sent sent) return new MessengerReplyResult.Sent(sent.MessageId, mode, attempts, clock.GetUtcNow());
             var error = ((SendResult.Failed)result).Error;
 

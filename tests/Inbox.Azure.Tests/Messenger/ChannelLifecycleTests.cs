@@ -1,0 +1,198 @@
+using System.Net;
+using InboxServerless.Azure.Cosmos;
+using InboxServerless.Azure.Messenger;
+using InboxServerless.Azure.Secrets;
+using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Setup;
+using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
+
+namespace InboxServerless.Azure.Tests.Messenger;
+
+/// <summary>
+/// A channel's life at its provider: disconnecting a Messenger channel (or deleting its inbox) unsubscribes the app
+/// and forgets the page token; a changed greeting reaches the page; a team e-mail a chat sends transcripts from stays.
+/// Over Cosmos and the Graph adapter, with Meta faked at HTTP.
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
+{
+    private const string Account = "acme";
+    private const string PageId = "5550001";
+    private const string Graph = "https://graph.facebook.com/v23.0/";
+
+    private readonly CosmosContainers containers = cosmos.NewDatabase();
+    private readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeGraphHandler meta = new();
+    private readonly InMemorySecretStore secrets = new();
+
+    private static readonly Caller AdminCaller = new(Account, "admin", new HashSet<Role> { Role.Member, Role.AccountAdmin });
+
+    public void Dispose() => containers.Dispose();
+
+    private CosmosChannelBindingStore Bindings => new(containers);
+
+    private InboxAdmin Admin()
+    {
+        var api = new MessengerGraphApi(new HttpClient(meta), new MessengerGraphOptions { AppId = "app-id", AppSecret = "app-secret" });
+        var connector = new MessengerChannelConnector(new MessengerPageConnector(api, secrets, Bindings), secrets);
+        return new InboxAdmin(new CosmosInboxStore(containers), Bindings, new CosmosDirectoryStore(containers), clock, connector: connector);
+    }
+
+    private static MessengerChannel Page(string? greeting = "Hello!") => new() { PageId = PageId, PageName = "Acme", Greeting = greeting };
+
+    private async Task<(string InboxId, Versioned<Channel> Channel)> Connected(ChannelSettings settings, bool pageTokenStored = true)
+    {
+        var inbox = (await Admin().Create(AdminCaller, new InboxSettings { Name = "Inbox " + Guid.NewGuid().ToString("N")[..8] }, default)).Value!;
+        var channel = await Admin().ConnectChannel(AdminCaller, inbox.Value.Id, settings, default);
+        Assert.True(channel.IsSuccess, channel.Problem?.Detail);
+        if (pageTokenStored) await secrets.Set(SecretNames.MessengerPageToken(PageId), "page-token", default);
+        return (inbox.Value.Id, channel.Value!);
+    }
+
+    // ---- Disconnecting a Messenger channel ----
+
+    [Fact]
+    public async Task Disconnecting_a_messenger_channel_unsubscribes_the_app_and_deletes_the_page_token()
+    {
+        var (inboxId, channel) = await Connected(Page());
+        meta.Answer(HttpStatusCode.OK, """{"success":true}""");
+
+        var done = await Admin().DisconnectChannel(AdminCaller, inboxId, channel.Value.Id, null, default);
+
+        Assert.True(done.IsSuccess, done.Problem?.Detail);
+        Assert.Empty(done.Value!.Leftovers);
+        var request = meta.Request;
+        Assert.Equal((HttpMethod.Delete, Graph + PageId + "/subscribed_apps", "Bearer page-token"), (request.Method, request.Uri.ToString(), request.Authorization));
+        Assert.Null(await secrets.Get(SecretNames.MessengerPageToken(PageId), default));
+        Assert.Null(await Bindings.Find("messenger:" + PageId, default));
+    }
+
+    [Fact]
+    public async Task Deleting_the_inbox_of_a_messenger_channel_unsubscribes_the_app_and_deletes_the_page_token()
+    {
+        var (inboxId, _) = await Connected(Page());
+        meta.Answer(HttpStatusCode.OK, """{"success":true}""");
+
+        var done = await Admin().Delete(AdminCaller, inboxId, null, default);
+
+        Assert.True(done.IsSuccess, done.Problem?.Detail);
+        Assert.Equal(HttpMethod.Delete, meta.Request.Method);
+        Assert.Null(await secrets.Get(SecretNames.MessengerPageToken(PageId), default));
+        Assert.Null(await Bindings.Find("messenger:" + PageId, default));
+    }
+
+    [Fact]
+    public async Task When_facebook_cannot_be_reached_the_channel_is_still_removed_its_token_deleted_and_the_leftover_reported()
+    {
+        var (inboxId, channel) = await Connected(Page());
+        meta.Answer(HttpStatusCode.InternalServerError, """{"error":{"message":"An unexpected error has occurred.","type":"OAuthException","code":2,"fbtrace_id":"AbC"}}""");
+
+        var done = await Admin().DisconnectChannel(AdminCaller, inboxId, channel.Value.Id, null, default);
+
+        Assert.True(done.IsSuccess, done.Problem?.Detail);
+        Assert.Contains(PageId, Assert.Single(done.Value!.Leftovers));
+        Assert.Null(await secrets.Get(SecretNames.MessengerPageToken(PageId), default));
+        Assert.Empty((await Admin().Get(AdminCaller, inboxId, default)).Value!.Value.Channels);
+        Assert.Null(await Bindings.Find("messenger:" + PageId, default));
+    }
+
+    [Fact]
+    public async Task A_page_never_connected_to_meta_is_disconnected_without_a_call()
+    {
+        var (inboxId, channel) = await Connected(Page(), pageTokenStored: false);
+
+        var done = await Admin().DisconnectChannel(AdminCaller, inboxId, channel.Value.Id, null, default);
+
+        Assert.True(done.IsSuccess, done.Problem?.Detail);
+        Assert.Empty(meta.Requests);
+    }
+
+    // ---- The greeting ----
+
+    [Fact]
+    public async Task A_changed_greeting_is_set_on_the_page()
+    {
+        var (inboxId, channel) = await Connected(Page("Hello!"));
+        meta.Answer(HttpStatusCode.OK, """{"result":"success"}""");
+
+        var updated = await Admin().UpdateChannel(AdminCaller, inboxId, channel.Value.Id, Page("Welcome to Acme!"), channel.ETag, default);
+
+        Assert.True(updated.IsSuccess, updated.Problem?.Detail);
+        var request = meta.Request;
+        Assert.Equal((HttpMethod.Post, Graph + "me/messenger_profile", "Bearer page-token"), (request.Method, request.Uri.ToString(), request.Authorization));
+        Assert.Equal("""{"greeting":[{"locale":"default","text":"Welcome to Acme!"}]}""", request.Body);
+    }
+
+    [Fact]
+    public async Task A_removed_greeting_is_deleted_from_the_page()
+    {
+        var (inboxId, channel) = await Connected(Page("Hello!"));
+        meta.Answer(HttpStatusCode.OK, """{"result":"success"}""");
+
+        var updated = await Admin().UpdateChannel(AdminCaller, inboxId, channel.Value.Id, Page(greeting: null), channel.ETag, default);
+
+        Assert.True(updated.IsSuccess, updated.Problem?.Detail);
+        var request = meta.Request;
+        Assert.Equal((HttpMethod.Delete, Graph + "me/messenger_profile"), (request.Method, request.Uri.ToString()));
+        Assert.Equal("""{"fields":["greeting"]}""", request.Body);
+    }
+
+    [Fact]
+    public async Task An_unchanged_greeting_makes_no_call()
+    {
+        var (inboxId, channel) = await Connected(Page("Hello!"));
+
+        var updated = await Admin().UpdateChannel(AdminCaller, inboxId, channel.Value.Id, Page("Hello!") with { PageName = "Acme EU" }, channel.ETag, default);
+
+        Assert.True(updated.IsSuccess, updated.Problem?.Detail);
+        Assert.Empty(meta.Requests);
+    }
+
+    [Fact]
+    public async Task A_greeting_facebook_does_not_take_is_a_503_and_nothing_changes()
+    {
+        var (inboxId, channel) = await Connected(Page("Hello!"));
+        meta.Answer(HttpStatusCode.InternalServerError, """{"error":{"message":"An unexpected error has occurred.","type":"OAuthException","code":2,"fbtrace_id":"AbC"}}""");
+
+        var updated = await Admin().UpdateChannel(AdminCaller, inboxId, channel.Value.Id, Page("Welcome!"), channel.ETag, default);
+
+        Assert.Equal(ProblemKind.Unavailable, updated.Problem?.Kind);
+        var kept = (await Admin().GetChannel(AdminCaller, inboxId, channel.Value.Id, default)).Value!;
+        Assert.Equal("Hello!", ((MessengerChannel)kept.Value.Settings).Greeting);
+        Assert.Equal(channel.ETag, kept.ETag);
+    }
+
+    [Fact]
+    public async Task A_stale_etag_is_refused_before_the_greeting_is_pushed()
+    {
+        var (inboxId, channel) = await Connected(Page("Hello!"));
+
+        var updated = await Admin().UpdateChannel(AdminCaller, inboxId, channel.Value.Id, Page("Welcome!"), "\"stale\"", default);
+
+        Assert.Equal(ProblemKind.PreconditionFailed, updated.Problem?.Kind);
+        Assert.Empty(meta.Requests);
+    }
+
+    // ---- A team e-mail a chat sends its transcripts from ----
+
+    [Fact]
+    public async Task An_email_channel_a_chat_sends_transcripts_from_cannot_be_disconnected()
+    {
+        var (inboxId, email) = await Connected(new EmailChannel
+        {
+            Provider = EmailProvider.Forwarding, Address = $"help-{Guid.NewGuid():N}@acme.test", FromName = new FromName { CompanyName = "Acme" },
+        }, pageTokenStored: false);
+        var chat = await Admin().ConnectChannel(AdminCaller, inboxId, new ChatChannel
+        {
+            WelcomeMessage = "Hi!", Transcript = new ChatTranscript { Enabled = true, FromEmailChannelId = email.Value.Id },
+        }, default);
+
+        var refused = await Admin().DisconnectChannel(AdminCaller, inboxId, email.Value.Id, null, default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Contains(chat.Value!.Value.Id, refused.Problem!.Detail);
+        Assert.Equal(2, (await Admin().Get(AdminCaller, inboxId, default)).Value!.Value.Channels.Count);
+    }
+}
