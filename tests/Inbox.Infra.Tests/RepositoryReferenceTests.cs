@@ -32,7 +32,7 @@ public sealed partial class RepositoryReferenceTests
             from outside in Outside
             where Regex.IsMatch(text, @"(?<![\w-])" + Regex.Escape(outside))
             select $"{file} cites {outside}, which is not in the repository: cite docs/ instead").ToList();
-        Assert.Empty(found);
+        Assert.True(found.Count == 0, string.Join('\n', found));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed partial class RepositoryReferenceTests
             }
         }
 
-        Assert.Empty(missing);
+        Assert.True(missing.Count == 0, string.Join('\n', missing));
         Assert.True(cited >= 5, "Found too few docs/ citations: update this test's pattern.");
     }
 
@@ -75,7 +75,7 @@ public sealed partial class RepositoryReferenceTests
             }
         }
 
-        Assert.Empty(missing);
+        Assert.True(missing.Count == 0, string.Join('\n', missing));
     }
 
     /// <summary>Why a cited path (and section) is not in the repository; null when it is.</summary>
@@ -126,7 +126,7 @@ public sealed partial class RepositoryReferenceTests
         }
     }
 
-    /// <summary><c>docs/x.md</c> or <c>docs/x.md#section</c>, not inside a URL or a longer path.</summary>
+    /// <summary>A path under docs, with or without a <c>#section</c>: <c>docs/&lt;file&gt;</c>, not inside a URL or a longer path.</summary>
     [GeneratedRegex(@"(?<![\w./-])(?<path>docs/[\w./-]*\w)(?:#(?<anchor>[\w-]+))?")]
     private static partial Regex DocsPath();
 
