@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace InboxServerless.EndToEnd.Tests;
 
 /// <summary>
-/// Meta's Messenger webhook over real HTTP against the dev host (CONTRACTS.md, "Meta Messenger"): the subscription
+/// Meta's Messenger webhook over real HTTP against the dev host (docs/wire-contracts.md#meta-messenger-the-webhook): the subscription
 /// handshake, <c>X-Hub-Signature-256</c> over the raw bytes, payloads as Meta documents them (string ids, Unix
 /// milliseconds, non-ASCII escaped as <c>\uXXXX</c>), and the whole way from a signed delivery to a stored, assigned
 /// conversation. Bodies are written by hand as Meta would send them and the exact bytes sent are signed. Each test has

@@ -141,30 +141,6 @@ public sealed class TemplateTests(BicepFixture bicep)
     }
 
     [Fact]
-    public void The_identity_gets_its_data_roles()
-    {
-        var roles = Template.Module("roles");
-        var ids = (JsonObject)roles.Variable("roles")!;
-        var granted = Template.OfType("Microsoft.Authorization/roleAssignments")
-            .SelectMany(a => Regex.Matches(a.StringAt("properties.roleDefinitionId")!, @"variables\('roles'\)\.(?<role>\w+)"))
-            .Select(m => (string)ids[m.Groups["role"].Value]!)
-            .ToHashSet();
-        Assert.Equal(new HashSet<string>
-        {
-            "b7e6dc6d-f1e8-4753-8033-0f4b98ec7ebc", // Storage Blob Data Owner
-            "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
-            "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor
-            "090c5cfd-751d-490a-894a-3ce6f1109419", // Azure Service Bus Data Owner
-            "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", // Key Vault Secrets Officer
-            "3913510d-42f4-4e42-8a64-420c390055eb", // Monitoring Metrics Publisher
-        }, granted);
-
-        var cosmos = Template.Single("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments");
-        Assert.Contains("variables('cosmosDataContributor')", cosmos.StringAt("properties.roleDefinitionId"));
-        Assert.Equal("00000000-0000-0000-0000-000000000002", (string?)roles.Variable("cosmosDataContributor"));
-    }
-
-    [Fact]
     public void Storage_and_key_vault_use_entra_id_only()
     {
         var storage = Template.Single("Microsoft.Storage/storageAccounts");

@@ -108,6 +108,13 @@ public static partial class OpenApiDocumentBuilder
                     "unauthenticated and check the sender's signature instead. Errors are RFC 7807 problem details. " +
                     "Responses leave null fields out.",
             },
+            // Paths carry the route prefix (/api/...), so the server is the root of the host that serves this document:
+            // a relative URL, resolved against where the document was read from (the function app, or the dev host).
+            ["servers"] = new JsonArray(new JsonObject
+            {
+                ["url"] = "/",
+                ["description"] = "The host serving this document: the function app in Azure, http://127.0.0.1:7071 locally.",
+            }),
             ["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)new JsonObject { ["name"] = t })]),
             ["paths"] = new JsonObject(paths.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["components"] = new JsonObject
@@ -140,6 +147,13 @@ public static partial class OpenApiDocumentBuilder
         var method = function.Method;
         var operation = new JsonObject
         {
+            // Paths carry the route prefix (/api/...), so the server is the root of the host that serves this document:
+            // a relative URL, resolved against where the document was read from (the function app, or the dev host).
+            ["servers"] = new JsonArray(new JsonObject
+            {
+                ["url"] = "/",
+                ["description"] = "The host serving this document: the function app in Azure, http://127.0.0.1:7071 locally.",
+            }),
             ["tags"] = new JsonArray(tag),
             ["summary"] = Humanize(function.Name),
             ["operationId"] = operationId,

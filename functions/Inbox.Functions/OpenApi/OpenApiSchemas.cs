@@ -149,10 +149,18 @@ public sealed class OpenApiSchemas(JsonSerializerOptions options)
 
     /// <summary>
     /// The web defaults read numbers from strings too, so the exporter says <c>["string","integer"]</c> with a pattern; the
-    /// API writes numbers as numbers, and the document says so.
+    /// API writes numbers as numbers, and the document says so. And the exporter gives an enum (the API's enums are
+    /// camelCase strings) no <c>type</c>, which JSON Schema allows but code generators read as "anything" (openapi-typescript
+    /// typed every enum <c>unknown</c>): an enum of strings says <c>"type": "string"</c> (with <c>"null"</c> if null is one).
     /// </summary>
     private static void Canonical(JsonObject schema)
     {
+        if (schema["type"] is null && schema["enum"] is JsonArray values && values.Count > 0 &&
+            values.All(v => v is null || v.GetValueKind() == JsonValueKind.String))
+        {
+            schema.Insert(0, "type", values.Any(v => v is null) ? new JsonArray("string", "null") : JsonValue.Create("string"));
+        }
+
         if (schema["type"] is not JsonArray types) return;
         var list = types.Select(t => t!.GetValue<string>()).ToList();
         if (!list.Contains("string") || !(list.Contains("integer") || list.Contains("number"))) return;

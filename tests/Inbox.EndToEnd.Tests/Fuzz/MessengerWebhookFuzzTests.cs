@@ -113,7 +113,7 @@ public sealed class MessengerWebhookFuzzTests(DevHostFixture host, ITestOutputHe
         ? $"{answer.Status} without problem details ({answer.MediaType ?? "no content type"})"
         : answer.ProblemStatus is { } status && status != answer.Status ? $"a {answer.Status} whose problem says {status}" : null;
 
-    // ---- Deliveries as Meta sends them (CONTRACTS.md): ASCII, non-ASCII escaped, string ids, Unix milliseconds ----
+    // ---- Deliveries as Meta sends them (docs/wire-contracts.md#meta-messenger-the-webhook): ASCII, non-ASCII escaped, string ids, Unix milliseconds ----
 
     /// <summary>
     /// One or two entries of one to three items each, of our page with the probability <paramref name="ours"/>, else of a

@@ -219,6 +219,43 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void The_server_is_the_host_root_since_paths_carry_the_route_prefix()
+    {
+        var servers = OpenApiFixture.Node["servers"] as JsonArray;
+        Assert.NotNull(servers);
+        Assert.Equal("/", (string?)Assert.Single(servers)!["url"]);
+        Assert.All(OpenApiFixture.Document.Paths.Keys, path => Assert.StartsWith($"/{OpenApiFixture.RoutePrefix}/", path));
+    }
+
+    [Fact]
+    public void Every_enum_of_strings_says_its_type_is_string()
+    {
+        var enums = new List<(string Where, JsonObject Schema)>();
+        Collect(OpenApiFixture.Node, "#");
+        Assert.Contains(enums, e => e.Where == "#/components/schemas/Conversation/properties/channelKind");
+
+        foreach (var (where, schema) in enums)
+        {
+            var values = schema["enum"]!.AsArray();
+            JsonNode expected = values.Any(v => v is null) ? new JsonArray("string", "null") : JsonValue.Create("string");
+            Assert.True(JsonNode.DeepEquals(expected, schema["type"]), $"{where}: type is {schema["type"]?.ToJsonString() ?? "missing"}, not {expected.ToJsonString()}.");
+        }
+
+        void Collect(JsonNode? node, string where)
+        {
+            if (node is JsonObject obj)
+            {
+                if (obj["enum"] is JsonArray) enums.Add((where, obj));
+                foreach (var (key, value) in obj) Collect(value, $"{where}/{key}");
+            }
+            else if (node is JsonArray array)
+            {
+                for (var i = 0; i < array.Count; i++) Collect(array[i], $"{where}/{i}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_function_app_serves_the_document()
     {
         var context = new DefaultHttpContext { Response = { Body = new MemoryStream() } };

@@ -22,7 +22,8 @@ public sealed record GraphNotificationBatch(
     IReadOnlyList<GraphMessageReference> Messages, IReadOnlyList<GraphLifecycleEvent> Lifecycle, IReadOnlyList<DroppedNotification> Dropped);
 
 /// <summary>
-/// Microsoft Graph change notifications for Outlook mail, by the rules of CONTRACTS.md, as pure functions. Only the
+/// Microsoft Graph change notifications for Outlook mail, as pure functions, by the rules of
+/// docs/wire-contracts.md#microsoft-graph-change-notifications-outlook-mail. Only the
 /// normalising lives here: the notification endpoint, the queue and the Graph client that fetches the messages are
 /// the e-mail channel's own work.
 /// </summary>

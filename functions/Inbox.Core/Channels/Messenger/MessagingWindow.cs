@@ -47,7 +47,7 @@ public readonly record struct WindowDecision(WindowState State, DateTimeOffset U
 }
 
 /// <summary>
-/// Messenger's messaging windows, counted from the person's last message to the page (CONTRACTS.md, Send API).
+/// Messenger's messaging windows, counted from the person's last message to the page (docs/wire-contracts.md#meta-messenger-the-send-api).
 /// The edges, with <c>elapsed = now − lastIncomingAt</c>:
 /// <list type="bullet">
 /// <item><c>elapsed &lt; 24 h</c> → <see cref="WindowState.Response"/>, until <c>last + 24 h</c> (exclusive), for anybody;</item>

@@ -25,7 +25,7 @@ public sealed class MessengerText
     public override string ToString() => Value;
 }
 
-/// <summary>What a Graph API error means to us (CONTRACTS.md, Send API errors).</summary>
+/// <summary>What a Graph API error means to us (docs/wire-contracts.md#meta-messenger-the-send-api, Errors).</summary>
 public enum MessengerErrorKind
 {
     /// <summary>Code 10 with subcode 2018278: sent outside the allowed window. Permanent.</summary>

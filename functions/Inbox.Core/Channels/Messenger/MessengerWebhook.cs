@@ -6,7 +6,7 @@ using InboxServerless.Core.Json;
 
 namespace InboxServerless.Core.Channels.Messenger;
 
-/// <summary>Meta's webhook handshake and signature: the rules of CONTRACTS.md, as pure functions.</summary>
+/// <summary>Meta's webhook handshake and signature, as pure functions: the rules are in docs/wire-contracts.md#meta-messenger-the-webhook.</summary>
 public static class MessengerWebhook
 {
     public const string SignatureHeader = "X-Hub-Signature-256";
