@@ -6,8 +6,8 @@ namespace InboxServerless.Functions.Tests.OpenApi;
 
 /// <summary>
 /// The generated document as real OpenAPI tools read it: Redocly's linter (<c>@redocly/cli</c>) with the rules of
-/// <c>tools/openapi/redocly.yaml</c>, and <c>openapi-typescript</c>, which makes the TypeScript types a client would use.
-/// Both are pinned in <c>tools/openapi/package-lock.json</c>; the build of this project runs <c>npm ci</c> there.
+/// <c>tests/openapi-tools/redocly.yaml</c>, and <c>openapi-typescript</c>, which makes the TypeScript types a client would use.
+/// Both are pinned in <c>tests/openapi-tools/package-lock.json</c>; the build of this project runs <c>npm ci</c> there.
 /// </summary>
 public sealed partial class OpenApiToolsTests : IClassFixture<OpenApiToolsTests.DocumentFile>
 {
