@@ -11,7 +11,7 @@ namespace InboxServerless.Functions.Tests.OpenApi;
 /// </summary>
 public sealed partial class OpenApiToolsTests : IClassFixture<OpenApiToolsTests.DocumentFile>
 {
-    private static readonly string ToolsFolder = Path.Combine(OpenApiFixture.RepoRoot, "tools", "openapi");
+    private static readonly string ToolsFolder = Path.Combine(OpenApiFixture.RepoRoot, "tests", "openapi-tools");
 
     private readonly DocumentFile document;
 
