@@ -56,7 +56,8 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
         foreach (var recovered in journal.Recovered)
         {
             if (recovered.DeadLetter is { } deadLetter) deadLetters.Add((deadLetter, recovered.Sequence));
-            else Accept(recovered.Event, recovered.Sequence);
+            else if (recovered.DeliveryCount >= Options.MaxDeliveryCount) DeadLetterUnsettled(recovered);
+            else Accept(recovered.Event, recovered.Sequence, recovered.DeliveryCount);
         }
     }
 
@@ -177,6 +178,16 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Counts a delivery of the session's first event and journals it; completes once the count would survive a killed
+    /// process (a journal failure is ignored: it only costs an extra delivery after a restart).
+    /// </summary>
+    internal Task Delivering(Delivery delivery)
+    {
+        delivery.DeliveryCount++;
+        return journal?.Delivering(delivery.Sequence, delivery.DeliveryCount) ?? Task.CompletedTask;
+    }
+
     /// <summary>Gives the session back untouched (the processor is stopping): its first event is delivered again later.</summary>
     internal void Abandon(string session) => readySessions.Writer.TryWrite(session);
 
@@ -187,18 +198,30 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
         Accept(deadLetter.Letter.Event, journal?.Accepted(deadLetter.Letter.Event, clock.GetUtcNow()) ?? 0);
     }
 
-    private void Accept(InboundEvent inboundEvent, long sequence)
+    // Delivered as often as allowed and never settled: each delivery stopped the process (or it was stopped during
+    // each), so delivering it again would only do that again.
+    private void DeadLetterUnsettled(JournaledEvent recovered)
+    {
+        var deadLetter = new DeadLetteredEvent(recovered.Event,
+            $"The event was delivered {recovered.DeliveryCount} times without settling: the process stopped during each delivery.",
+            recovered.DeliveryCount, clock.GetUtcNow());
+        deadLetters.Add((deadLetter, recovered.Sequence));
+        journal!.DeadLettered(recovered.Sequence, deadLetter);
+    }
+
+    private void Accept(InboundEvent inboundEvent, long sequence, int deliveryCount = 0)
     {
         if (unsettled++ == 0) idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        var delivery = new Delivery(inboundEvent, sequence) { DeliveryCount = deliveryCount };
         var session = inboundEvent.SessionKey;
         if (sessions.TryGetValue(session, out var waiting))
         {
-            waiting.Enqueue(new Delivery(inboundEvent, sequence));
+            waiting.Enqueue(delivery);
             return;
         }
 
-        sessions[session] = new Queue<Delivery>([new Delivery(inboundEvent, sequence)]);
+        sessions[session] = new Queue<Delivery>([delivery]);
         readySessions.Writer.TryWrite(session);
     }
 
@@ -231,7 +254,7 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
 
     /// <summary>
     /// One event on the queue, with its journal sequence number (0 without a journal). Only the worker holding its
-    /// session touches <see cref="DeliveryCount"/>.
+    /// session touches <see cref="DeliveryCount"/>, which starts from the journal's count after a restart.
     /// </summary>
     internal sealed class Delivery(InboundEvent inboundEvent, long sequence)
     {

@@ -7,16 +7,20 @@ using InboxServerless.Core.Json;
 
 namespace InboxServerless.Azure.Local;
 
-/// <summary>An event the journal still holds: waiting to be handled, or dead-lettered (<see cref="DeadLetter"/> set).</summary>
-public sealed record JournaledEvent(long Sequence, InboundEvent Event, DeadLetteredEvent? DeadLetter);
+/// <summary>
+/// An event the journal still holds: waiting to be handled, or dead-lettered (<see cref="DeadLetter"/> set), with the
+/// deliveries it had (settled or not) so a restart does not start its count again.
+/// </summary>
+public sealed record JournaledEvent(long Sequence, InboundEvent Event, DeadLetteredEvent? DeadLetter, int DeliveryCount = 0);
 
 /// <summary>
 /// The in-process queue's write-ahead journal, so acknowledged events survive a killed process. One JSON object a line:
-/// <c>{"accepted":7,"at":…,"event":{…}}</c> when an event is accepted, <c>{"settled":7}</c> when it is handled or
-/// replayed, <c>{"deadLettered":7,"at":…,"reason":…,"deliveryCount":10}</c> when it is dead-lettered, and
+/// <c>{"accepted":7,"at":…,"event":{…}}</c> when an event is accepted, <c>{"delivering":7,"deliveryCount":3}</c> before
+/// each delivery is handed to the handler, <c>{"settled":7}</c> when it is handled or replayed,
+/// <c>{"deadLettered":7,"at":…,"reason":…,"deliveryCount":10}</c> when it is dead-lettered, and
 /// <c>{"recent":"&lt;message id&gt;","at":…}</c> for duplicate detection after a compaction. Appends are gathered and
 /// written by one writer, <see cref="FileStream.Flush(bool)"/> to disk, so concurrent enqueues share an fsync (group
-/// commit). Opening reads the file, ignores a torn last line (a write cut by a kill) and rewrites the file with only
+/// commit); a batch of nothing but delivering lines is written to the OS and not synced (see <see cref="Delivering"/>). Opening reads the file, ignores a torn last line (a write cut by a kill) and rewrites the file with only
 /// what is still held; so does a compaction once the file has doubled since the last one.
 /// </summary>
 public sealed class InboundQueueJournal : IAsyncDisposable
@@ -33,12 +37,12 @@ public sealed class InboundQueueJournal : IAsyncDisposable
     private readonly Lock sync = new();
 
     // What a compaction must keep: the lines of events still held, by sequence, and the message ids accepted lately.
-    private readonly SortedDictionary<long, List<string>> held = [];
+    private readonly SortedDictionary<long, HeldEvent> held = [];
     private readonly Queue<(string MessageId, DateTimeOffset AcceptedAt)> recent = new();
 
     // Lines appended and not yet written, and the batch their writers wait on; the last batch handed to the writer.
     private readonly StringBuilder pending = new();
-    private TaskCompletionSource gathering = NewBatch();
+    private Batch gathering = new();
     private Task lastWritten = Task.CompletedTask;
 
     // Tells the writer there is something to write; one signal is enough however many appends there were.
@@ -80,10 +84,10 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         {
             var sequence = nextSequence++;
             var line = Line(new Entry { Accepted = sequence, At = at, Event = inboundEvent });
-            held[sequence] = [line];
+            held[sequence] = new HeldEvent(line);
             ForgetRecentAcceptedBefore(at - duplicateDetectionWindow);
             recent.Enqueue((inboundEvent.MessageId, at));
-            Append(line);
+            Append(line, needsSync: true);
             return sequence;
         }
     }
@@ -94,7 +98,25 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         lock (sync)
         {
             held.Remove(sequence);
-            Append(Line(new Entry { Settled = sequence }));
+            Append(Line(new Entry { Settled = sequence }), needsSync: true);
+        }
+    }
+
+    /// <summary>
+    /// Records that the event is about to be delivered for the <paramref name="deliveryCount"/>th time, so deliveries
+    /// that never settle (the process killed mid-handler, as a lock expiring in Service Bus) still count after a restart.
+    /// Completes once the line is handed to the OS, which is what survives a killed process; it is not synced to disk,
+    /// as that would cost an fsync per delivery: a line lost with the machine only means one extra delivery.
+    /// </summary>
+    public Task Delivering(long sequence, int deliveryCount)
+    {
+        lock (sync)
+        {
+            if (!held.TryGetValue(sequence, out var heldEvent)) return Task.CompletedTask;
+            var line = Line(new Entry { Delivering = sequence, DeliveryCount = deliveryCount });
+            heldEvent.Delivering = line;
+            Append(line, needsSync: false);
+            return gathering.Handed.Task;
         }
     }
 
@@ -106,15 +128,15 @@ public sealed class InboundQueueJournal : IAsyncDisposable
             {
                 DeadLettered = sequence, At = deadLetter.DeadLetteredAt, Reason = deadLetter.Reason, DeliveryCount = deadLetter.DeliveryCount,
             });
-            if (held.TryGetValue(sequence, out var lines)) lines.Add(line);
-            Append(line);
+            if (held.TryGetValue(sequence, out var heldEvent)) heldEvent.DeadLettered = line;
+            Append(line, needsSync: true);
         }
     }
 
-    /// <summary>Completes once everything recorded so far is on disk; faults if writing it failed.</summary>
+    /// <summary>Completes once everything recorded so far is on disk (delivering lines only with the OS); faults if writing it failed.</summary>
     public Task Written()
     {
-        lock (sync) return pending.Length > 0 ? gathering.Task : lastWritten;
+        lock (sync) return pending.Length > 0 ? gathering.Durable.Task : lastWritten;
     }
 
     public async ValueTask DisposeAsync()
@@ -125,8 +147,9 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         await file.DisposeAsync();
     }
 
-    private void Append(string line)
+    private void Append(string line, bool needsSync)
     {
+        gathering.Sync |= needsSync;
         pending.Append(line).Append('\n');
         wake.Writer.TryWrite(true);
     }
@@ -138,27 +161,31 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         {
             wake.Reader.TryRead(out _);
             byte[] bytes;
-            TaskCompletionSource batch;
+            Batch batch;
             lock (sync)
             {
                 if (pending.Length == 0) continue;
                 bytes = Encoding.UTF8.GetBytes(pending.ToString());
                 pending.Clear();
                 batch = gathering;
-                lastWritten = batch.Task;
-                gathering = NewBatch();
+                lastWritten = batch.Durable.Task;
+                gathering = new Batch();
             }
 
             try
             {
                 file.Write(bytes);
-                file.Flush(flushToDisk: true);
+                file.Flush(flushToDisk: false);
+                batch.Handed.SetResult();
+                // Only delivering lines need no sync; any other line in the batch syncs them all.
+                if (batch.Sync) file.Flush(flushToDisk: true);
                 length += bytes.Length;
-                batch.SetResult();
+                batch.Durable.SetResult();
             }
             catch (Exception failure)
             {
-                batch.SetException(failure);
+                batch.Handed.TrySetException(failure);
+                batch.Durable.SetException(failure);
             }
 
             if (length >= compactionBytes && length >= 2 * lengthAfterCompaction)
@@ -181,7 +208,8 @@ public sealed class InboundQueueJournal : IAsyncDisposable
     /// Writes what is held (recent message ids, then the held events in order) to a temporary file, syncs it and renames
     /// it over the journal, so a kill at any point leaves the old file or the new one. Returns the new file, for appending.
     /// Lines still pending may be in the new file already; writing them again after it changes nothing (a held event's
-    /// lines are set, extended by a dead letter or removed, so a repeated suffix ends in the same state).
+    /// lines are set, its delivery count and dead letter are set, not added to, or it is removed, so a repeated suffix
+    /// ends in the same state).
     /// </summary>
     private FileStream Compact()
     {
@@ -191,7 +219,7 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         {
             ForgetRecentAcceptedBefore(clock.GetUtcNow() - duplicateDetectionWindow);
             recentIds = [.. recent];
-            heldLines = [.. held.Values.SelectMany(lines => lines)];
+            heldLines = [.. held.Values.SelectMany(heldEvent => heldEvent.Lines)];
         }
 
         var temporary = path + ".compacting";
@@ -242,13 +270,14 @@ public sealed class InboundQueueJournal : IAsyncDisposable
 
             if (entry is { Accepted: { } sequence, Event: { } inboundEvent, At: { } at })
             {
-                held[sequence] = [lines[i]];
+                held[sequence] = new HeldEvent(lines[i]);
                 nextSequence = Math.Max(nextSequence, sequence + 1);
                 Remember(inboundEvent.MessageId, at);
             }
             else if (entry is { Recent: { } messageId, At: { } acceptedAt }) Remember(messageId, acceptedAt);
             else if (entry.Settled is { } settled) held.Remove(settled);
-            else if (entry.DeadLettered is { } deadLettered && held.TryGetValue(deadLettered, out var eventLines)) eventLines.Add(lines[i]);
+            else if (entry.Delivering is { } delivering && held.TryGetValue(delivering, out var delivered)) delivered.Delivering = lines[i];
+            else if (entry.DeadLettered is { } deadLettered && held.TryGetValue(deadLettered, out var dead)) dead.DeadLettered = lines[i];
         }
 
         RecentMessageIds = recentIds;
@@ -262,24 +291,56 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         }
     }
 
-    private static JournaledEvent Recover(long sequence, List<string> lines)
+    private static JournaledEvent Recover(long sequence, HeldEvent heldEvent)
     {
-        var accepted = JsonSerializer.Deserialize<Entry>(lines[0], Json)!;
-        var deadLettered = lines.Count > 1 ? JsonSerializer.Deserialize<Entry>(lines[^1], Json) : null;
+        var accepted = JsonSerializer.Deserialize<Entry>(heldEvent.Accepted, Json)!;
+        var delivering = heldEvent.Delivering is { } d ? JsonSerializer.Deserialize<Entry>(d, Json) : null;
+        var deadLettered = heldEvent.DeadLettered is { } l ? JsonSerializer.Deserialize<Entry>(l, Json) : null;
         return new JournaledEvent(sequence, accepted.Event!, deadLettered is null
             ? null
             : new DeadLetteredEvent(accepted.Event!, deadLettered.Reason ?? "", deadLettered.DeliveryCount ?? 0,
-                deadLettered.At ?? accepted.At!.Value));
+                deadLettered.At ?? accepted.At!.Value),
+            delivering?.DeliveryCount ?? 0);
     }
 
     private static string Line(Entry entry) => JsonSerializer.Serialize(entry, Json);
 
-    private static TaskCompletionSource NewBatch() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource NewCompletion() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Lines appended together and written in one go: <see cref="Handed"/> once they are with the OS (they survive a
+    /// killed process), <see cref="Durable"/> once synced (they survive the machine), unless none of them needed it.
+    /// </summary>
+    private sealed class Batch
+    {
+        public TaskCompletionSource Handed { get; } = NewCompletion();
+        public TaskCompletionSource Durable { get; } = NewCompletion();
+        public bool Sync { get; set; }
+    }
+
+    /// <summary>A held event's lines: accepted, then its latest delivering line and its dead letter, if any.</summary>
+    private sealed class HeldEvent(string accepted)
+    {
+        public string Accepted { get; } = accepted;
+        public string? Delivering { get; set; }
+        public string? DeadLettered { get; set; }
+
+        public IEnumerable<string> Lines
+        {
+            get
+            {
+                yield return Accepted;
+                if (Delivering is not null) yield return Delivering;
+                if (DeadLettered is not null) yield return DeadLettered;
+            }
+        }
+    }
 
     /// <summary>One line of the journal; which fields are set says what it records.</summary>
     private sealed record Entry
     {
         public long? Accepted { get; init; }
+        public long? Delivering { get; init; }
         public long? Settled { get; init; }
         public long? DeadLettered { get; init; }
         public string? Recent { get; init; }

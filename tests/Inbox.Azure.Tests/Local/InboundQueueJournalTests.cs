@@ -104,12 +104,104 @@ public sealed class InboundQueueJournalTests : IDisposable
         var deadLetter = Assert.Single(restarted.DeadLetters);
         Assert.Equal(("a1", "store down", 2), (deadLetter.Event.ExternalId, deadLetter.Reason, deadLetter.DeliveryCount));
         Assert.True(restarted.Replay(deadLetter.Event.MessageId));
-        Assert.Equal(["b1", "a1"], await Drain(restarted));
+        // Two sessions: no order between them (each delivery waits for its journal line).
+        Assert.Equal(["a1", "b1"], (await Drain(restarted)).Order());
         await restarted.DisposeAsync();
 
         var again = NewQueue();
         Assert.Empty(again.DeadLetters);
         Assert.Empty(await Drain(again));
+    }
+
+    [Fact]
+    public async Task An_event_that_crashes_the_process_at_every_delivery_is_dead_lettered_after_the_max_deliveries()
+    {
+        // Each "process" takes the event, its handler never returns, and it is abandoned for a new queue on the file.
+        var crashed = new List<InProcessQueueProcessor>();
+        try
+        {
+            for (var start = 0; start < 3; start++)
+            {
+                var queue = NewQueue(maxDeliveryCount: 3);
+                Assert.Empty(queue.DeadLetters);
+                var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var processor = new InProcessQueueProcessor(queue, new Handler((_, ct) =>
+                {
+                    delivered.TrySetResult();
+                    return Task.Delay(Timeout.Infinite, ct);
+                }));
+                crashed.Add(processor);
+                if (start == 0) await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
+                await processor.StartAsync(CancellationToken.None);
+                await delivered.Task.WaitAsync(Patience);
+            }
+
+            var restarted = NewQueue(maxDeliveryCount: 3);
+            var deadLetter = Assert.Single(restarted.DeadLetters);
+            Assert.Equal(("a1", 3), (deadLetter.Event.ExternalId, deadLetter.DeliveryCount));
+            Assert.Contains("delivered 3 times without settling", deadLetter.Reason);
+            Assert.Empty(await Drain(restarted));
+            await restarted.DisposeAsync();
+
+            // The dead letter is journaled: the next start neither delivers it nor counts it again.
+            var again = NewQueue(maxDeliveryCount: 3);
+            Assert.Equal(3, Assert.Single(again.DeadLetters).DeliveryCount);
+        }
+        finally
+        {
+            foreach (var processor in crashed) await processor.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Deliveries_before_a_restart_count_towards_the_max_and_a_compaction_keeps_the_count()
+    {
+        var crashed = NewQueue(maxDeliveryCount: 4);
+        await crashed.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        // Two failed deliveries, then the process stops before the third (a dependency down).
+        var attempts = 0;
+        var twice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var processor = new InProcessQueueProcessor(crashed, new Handler((_, ct) =>
+        {
+            if (++attempts < 2) throw new InvalidOperationException("store down");
+            twice.TrySetResult();
+            return Task.Delay(Timeout.Infinite, ct);
+        })))
+        {
+            await processor.StartAsync(CancellationToken.None);
+            await twice.Task.WaitAsync(Patience);
+        }
+
+        // Opening compacts the file (twice here): the count must be in what it keeps.
+        await NewQueue(maxDeliveryCount: 4).DisposeAsync();
+        var restarted = NewQueue(maxDeliveryCount: 4);
+        var delivered = 0;
+        await Drain(restarted, _ => ++delivered < 100 ? throw new InvalidOperationException("still down") : Task.CompletedTask);
+
+        Assert.Equal(2, delivered);
+        Assert.Equal(4, Assert.Single(restarted.DeadLetters).DeliveryCount);
+    }
+
+    [Fact]
+    public async Task A_compaction_while_running_keeps_each_held_event_s_delivery_count()
+    {
+        long heldSequence;
+        await using (var journal = new InboundQueueJournal(JournalPath, clock, duplicateDetectionWindow: TimeSpan.Zero, compactionBytes: 4096))
+        {
+            heldSequence = journal.Accepted(Event("alice", "held"), Now);
+            await journal.Delivering(heldSequence, 1);
+            await journal.Delivering(heldSequence, 2);
+            for (var round = 0; round < 30; round++)
+            {
+                var sequences = Enumerable.Range(0, 10).Select(i => journal.Accepted(Event($"person-{i}", $"m{round}-{i}"), Now)).ToList();
+                foreach (var sequence in sequences) journal.Settled(sequence);
+                await journal.Written();
+            }
+        }
+
+        await using var reopened = new InboundQueueJournal(JournalPath, clock, TimeSpan.Zero);
+        var recovered = Assert.Single(reopened.Recovered);
+        Assert.Equal((heldSequence, 2), (recovered.Sequence, recovered.DeliveryCount));
     }
 
     [Fact]
@@ -194,15 +286,19 @@ public sealed class InboundQueueJournalTests : IDisposable
         Assert.False(Directory.Exists(folder));
     }
 
-    private sealed class Handler(Func<InboundEvent, Task> behaviour) : IInboundEventHandler
+    private sealed class Handler(Func<InboundEvent, CancellationToken, Task> behaviour) : IInboundEventHandler
     {
+        public Handler(Func<InboundEvent, Task> behaviour) : this((e, _) => behaviour(e))
+        {
+        }
+
         private readonly ConcurrentQueue<string> handled = new();
 
         public IReadOnlyList<string> Handled => [.. handled];
 
         public async Task Handle(InboundEvent inboundEvent, CancellationToken ct)
         {
-            await behaviour(inboundEvent);
+            await behaviour(inboundEvent, ct);
             handled.Enqueue(inboundEvent.ExternalId);
         }
     }
