@@ -67,6 +67,12 @@ public sealed class InProcessQueueProcessor(InProcessInboundQueue queue, IInboun
                 return;
             }
 
+            if (delivery.Withdrawn)
+            {
+                queue.Drop(session);
+                return;
+            }
+
             // Counted before the handler runs, as Service Bus does: a delivery cut short by stopping still counts, and
             // so does one cut short by a killed process, as the count is journaled before the handler runs.
             await queue.Delivering(delivery).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -20,7 +20,9 @@ public sealed record JournaledEvent(long Sequence, InboundEvent Event, DeadLette
 /// <c>{"deadLettered":7,"at":…,"reason":…,"deliveryCount":10}</c> when it is dead-lettered, and
 /// <c>{"recent":"&lt;message id&gt;","at":…}</c> for duplicate detection after a compaction. Appends are gathered and
 /// written by one writer, <see cref="FileStream.Flush(bool)"/> to disk, so concurrent enqueues share an fsync (group
-/// commit); a batch of nothing but delivering lines is written to the OS and not synced (see <see cref="Delivering"/>). Opening reads the file, ignores a torn last line (a write cut by a kill) and rewrites the file with only
+/// commit); a batch of nothing but delivering lines is written to the OS and not synced (see <see cref="Delivering"/>).
+/// A failed write faults its batch, and the file, which may end in part of it, is rewritten from what is held before the
+/// next write; the queue withdraws (<see cref="Withdrawn"/>) the acceptances that were in it. Opening reads the file, ignores a torn last line (a write cut by a kill) and rewrites the file with only
 /// what is still held; so does a compaction once the file has doubled since the last one.
 /// </summary>
 public sealed class InboundQueueJournal : IAsyncDisposable
@@ -34,11 +36,12 @@ public sealed class InboundQueueJournal : IAsyncDisposable
     private readonly TimeProvider clock;
     private readonly TimeSpan duplicateDetectionWindow;
     private readonly long compactionBytes;
+    private readonly Func<string, FileStream> openForAppend;
     private readonly Lock sync = new();
 
     // What a compaction must keep: the lines of events still held, by sequence, and the message ids accepted lately.
     private readonly SortedDictionary<long, HeldEvent> held = [];
-    private readonly Queue<(string MessageId, DateTimeOffset AcceptedAt)> recent = new();
+    private readonly Queue<(string MessageId, DateTimeOffset AcceptedAt, long Sequence)> recent = new();
 
     // Lines appended and not yet written, and the batch their writers wait on; the last batch handed to the writer.
     private readonly StringBuilder pending = new();
@@ -53,14 +56,22 @@ public sealed class InboundQueueJournal : IAsyncDisposable
     private long length;
     private long lengthAfterCompaction;
     private long nextSequence = 1;
+
+    // Set when a write failed, as the file may end in part of a line that later lines would leave mid-file (refused on
+    // open), and when an acceptance is withdrawn: the writer rewrites the file from what is held before its next write.
+    private bool mustRewrite;
     private int disposed;
 
     /// <summary>
     /// Opens (or creates) the journal at <paramref name="path"/>, reads what it holds into <see cref="Recovered"/> and
-    /// <see cref="RecentMessageIds"/>, and rewrites it with only that.
+    /// <see cref="RecentMessageIds"/>, and rewrites it with only that. <paramref name="openForAppend"/> is for fault
+    /// injection in tests: it opens the file the journal appends to (a failing disk is a stream that throws).
     /// </summary>
-    public InboundQueueJournal(string path, TimeProvider clock, TimeSpan duplicateDetectionWindow, long compactionBytes = DefaultCompactionBytes)
+    public InboundQueueJournal(
+        string path, TimeProvider clock, TimeSpan duplicateDetectionWindow, long compactionBytes = DefaultCompactionBytes,
+        Func<string, FileStream>? openForAppend = null)
     {
+        this.openForAppend = openForAppend ?? (file => new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.Read));
         this.path = System.IO.Path.GetFullPath(path);
         this.clock = clock;
         this.duplicateDetectionWindow = duplicateDetectionWindow;
@@ -78,7 +89,10 @@ public sealed class InboundQueueJournal : IAsyncDisposable
     public IReadOnlyList<(string MessageId, DateTimeOffset AcceptedAt)> RecentMessageIds { get; private set; } = [];
 
     /// <summary>Records an accepted event; returns its sequence number. Durable once <see cref="Written"/> completes.</summary>
-    public long Accepted(InboundEvent inboundEvent, DateTimeOffset at)
+    public long Accepted(InboundEvent inboundEvent, DateTimeOffset at) => Accepted(inboundEvent, at, out _);
+
+    /// <summary>Records an accepted event; returns its sequence number, and <paramref name="written"/>, the write of its line.</summary>
+    public long Accepted(InboundEvent inboundEvent, DateTimeOffset at, out Task written)
     {
         lock (sync)
         {
@@ -86,9 +100,31 @@ public sealed class InboundQueueJournal : IAsyncDisposable
             var line = Line(new Entry { Accepted = sequence, At = at, Event = inboundEvent });
             held[sequence] = new HeldEvent(line);
             ForgetRecentAcceptedBefore(at - duplicateDetectionWindow);
-            recent.Enqueue((inboundEvent.MessageId, at));
+            recent.Enqueue((inboundEvent.MessageId, at, sequence));
             Append(line, needsSync: true);
+            written = gathering.Durable.Task;
             return sequence;
+        }
+    }
+
+    /// <summary>
+    /// Takes back an acceptance whose write failed (the sender was told so and may send it again): the event is no longer
+    /// held nor its message id remembered, and the file is rewritten without it, as part of its line may have been written.
+    /// </summary>
+    public void Withdrawn(long sequence)
+    {
+        lock (sync)
+        {
+            held.Remove(sequence);
+            if (recent.Any(r => r.Sequence == sequence))
+            {
+                var kept = recent.Where(r => r.Sequence != sequence).ToList();
+                recent.Clear();
+                foreach (var r in kept) recent.Enqueue(r);
+            }
+
+            mustRewrite = true;
+            wake.Writer.TryWrite(true);
         }
     }
 
@@ -162,9 +198,12 @@ public sealed class InboundQueueJournal : IAsyncDisposable
             wake.Reader.TryRead(out _);
             byte[] bytes;
             Batch batch;
+            bool rewrite;
             lock (sync)
             {
-                if (pending.Length == 0) continue;
+                if (pending.Length == 0 && !mustRewrite) continue;
+                rewrite = mustRewrite;
+                mustRewrite = false;
                 bytes = Encoding.UTF8.GetBytes(pending.ToString());
                 pending.Clear();
                 batch = gathering;
@@ -174,6 +213,7 @@ public sealed class InboundQueueJournal : IAsyncDisposable
 
             try
             {
+                if (rewrite) await Rewrite();
                 file.Write(bytes);
                 file.Flush(flushToDisk: false);
                 batch.Handed.SetResult();
@@ -184,6 +224,7 @@ public sealed class InboundQueueJournal : IAsyncDisposable
             }
             catch (Exception failure)
             {
+                lock (sync) mustRewrite = true;
                 batch.Handed.TrySetException(failure);
                 batch.Durable.SetException(failure);
             }
@@ -192,9 +233,7 @@ public sealed class InboundQueueJournal : IAsyncDisposable
             {
                 try
                 {
-                    var compacted = Compact();
-                    await file.DisposeAsync();
-                    file = compacted;
+                    await Rewrite();
                 }
                 catch (Exception)
                 {
@@ -202,6 +241,21 @@ public sealed class InboundQueueJournal : IAsyncDisposable
                 }
             }
         }
+    }
+
+    private async Task Rewrite()
+    {
+        var compacted = Compact();
+        try
+        {
+            await file.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // The old file after a failed write: it may still hold what it failed to write, and it was replaced anyway.
+        }
+
+        file = compacted;
     }
 
     /// <summary>
@@ -213,7 +267,7 @@ public sealed class InboundQueueJournal : IAsyncDisposable
     /// </summary>
     private FileStream Compact()
     {
-        (string MessageId, DateTimeOffset AcceptedAt)[] recentIds;
+        (string MessageId, DateTimeOffset AcceptedAt, long Sequence)[] recentIds;
         string[] heldLines;
         lock (sync)
         {
@@ -226,14 +280,14 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-            foreach (var (messageId, acceptedAt) in recentIds) writer.Write(Line(new Entry { Recent = messageId, At = acceptedAt }) + "\n");
+            foreach (var (messageId, acceptedAt, _) in recentIds) writer.Write(Line(new Entry { Recent = messageId, At = acceptedAt }) + "\n");
             foreach (var line in heldLines) writer.Write(line + "\n");
             writer.Flush();
             stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);
-        var appending = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        var appending = openForAppend(path);
         length = lengthAfterCompaction = appending.Length;
         return appending;
     }
@@ -272,9 +326,9 @@ public sealed class InboundQueueJournal : IAsyncDisposable
             {
                 held[sequence] = new HeldEvent(lines[i]);
                 nextSequence = Math.Max(nextSequence, sequence + 1);
-                Remember(inboundEvent.MessageId, at);
+                Remember(inboundEvent.MessageId, at, sequence);
             }
-            else if (entry is { Recent: { } messageId, At: { } acceptedAt }) Remember(messageId, acceptedAt);
+            else if (entry is { Recent: { } messageId, At: { } acceptedAt }) Remember(messageId, acceptedAt, 0);
             else if (entry.Settled is { } settled) held.Remove(settled);
             else if (entry.Delivering is { } delivering && held.TryGetValue(delivering, out var delivered)) delivered.Delivering = lines[i];
             else if (entry.DeadLettered is { } deadLettered && held.TryGetValue(deadLettered, out var dead)) dead.DeadLettered = lines[i];
@@ -283,10 +337,10 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         RecentMessageIds = recentIds;
         return [.. held.Select(h => Recover(h.Key, h.Value))];
 
-        void Remember(string messageId, DateTimeOffset acceptedAt)
+        void Remember(string messageId, DateTimeOffset acceptedAt, long sequence)
         {
             if (acceptedAt <= cutoff || !seen.Add(messageId)) return;
-            recent.Enqueue((messageId, acceptedAt));
+            recent.Enqueue((messageId, acceptedAt, sequence));
             recentIds.Add((messageId, acceptedAt));
         }
     }

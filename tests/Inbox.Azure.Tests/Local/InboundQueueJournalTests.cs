@@ -25,12 +25,14 @@ public sealed class InboundQueueJournalTests : IDisposable
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
-    private InProcessInboundQueue NewQueue(int maxDeliveryCount = 10) => new(clock, new InProcessQueueOptions
-    {
-        MaxDeliveryCount = maxDeliveryCount,
-        RedeliveryBackoff = TimeSpan.Zero,
-        JournalPath = JournalPath,
-    });
+    private InProcessInboundQueue NewQueue(int maxDeliveryCount = 10, Func<string, FileStream>? openJournal = null) => new(clock,
+        new InProcessQueueOptions
+        {
+            MaxDeliveryCount = maxDeliveryCount,
+            RedeliveryBackoff = TimeSpan.Zero,
+            JournalPath = JournalPath,
+        },
+        openJournal);
 
     private static InboundEvent Event(string sender, string externalId) => new()
     {
@@ -205,6 +207,36 @@ public sealed class InboundQueueJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_send_whose_write_failed_is_forgotten_so_the_retry_is_accepted_and_survives_a_crash()
+    {
+        var failing = true;
+        var crashed = NewQueue(openJournal: path => new FailingFileStream(path, () => failing));
+        await Assert.ThrowsAsync<IOException>(() => crashed.Enqueue([Event("alice", "a1")], CancellationToken.None));
+
+        // The sender got an error and retries the same message; the disk is back.
+        failing = false;
+        await crashed.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        await crashed.Enqueue([Event("alice", "a2")], CancellationToken.None);
+
+        Assert.Equal(["a1", "a2"], await Drain(NewQueue()));
+    }
+
+    [Fact]
+    public async Task A_send_whose_write_failed_is_not_delivered_besides_its_retry()
+    {
+        var failing = true;
+        var queue = NewQueue(openJournal: path => new FailingFileStream(path, () => failing));
+        await Assert.ThrowsAsync<IOException>(() => queue.Enqueue([Event("alice", "a1"), Event("bob", "b1")], CancellationToken.None));
+        failing = false;
+        await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
+
+        // b1 was refused too and never sent again: neither it nor the first a1 is delivered, here or after a restart.
+        Assert.Equal(["a1"], await Drain(queue));
+        await queue.DisposeAsync();
+        Assert.Empty(await Drain(NewQueue()));
+    }
+
+    [Fact]
     public async Task A_torn_last_line_is_ignored_and_dropped_from_the_journal()
     {
         var crashed = NewQueue();
@@ -284,6 +316,30 @@ public sealed class InboundQueueJournalTests : IDisposable
         await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
 
         Assert.False(Directory.Exists(folder));
+    }
+
+    /// <summary>A disk that fails while <c>failing</c> says so: half of each write lands, then it throws, as a full disk does.</summary>
+    private sealed class FailingFileStream(string path, Func<bool> failing) : FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)
+    {
+        // A type derived from FileStream has its span writes come here too.
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (!failing())
+            {
+                base.Write(buffer, offset, count);
+                return;
+            }
+
+            base.Write(buffer, offset, count / 2);
+            base.Flush(flushToDisk: false);
+            throw new IOException("No space left on device (fault injection).");
+        }
+
+        public override void Flush(bool flushToDisk)
+        {
+            if (failing()) throw new IOException("No space left on device (fault injection).");
+            base.Flush(flushToDisk);
+        }
     }
 
     private sealed class Handler(Func<InboundEvent, CancellationToken, Task> behaviour) : IInboundEventHandler
