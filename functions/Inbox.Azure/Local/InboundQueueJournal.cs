@@ -181,6 +181,13 @@ public sealed class InboundQueueJournal : IAsyncDisposable
         wake.Writer.TryComplete();
         await writing;
         await file.DisposeAsync();
+        // Lines appended from now on are never written: whoever waits on them (a delivery, a send) must not wait for ever.
+        var closed = new ObjectDisposedException(nameof(InboundQueueJournal));
+        lock (sync)
+        {
+            gathering.Handed.TrySetException(closed);
+            gathering.Durable.TrySetException(closed);
+        }
     }
 
     private void Append(string line, bool needsSync)

@@ -237,6 +237,16 @@ public sealed class InboundQueueJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_processor_still_running_on_a_closed_journal_delivers_instead_of_waiting_for_it()
+    {
+        var queue = NewQueue();
+        await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        await queue.DisposeAsync();
+
+        Assert.Equal(["a1"], await Drain(queue));
+    }
+
+    [Fact]
     public async Task A_torn_last_line_is_ignored_and_dropped_from_the_journal()
     {
         var crashed = NewQueue();
