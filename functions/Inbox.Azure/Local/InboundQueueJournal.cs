@@ -22,8 +22,9 @@ public sealed record JournaledEvent(long Sequence, InboundEvent Event, DeadLette
 /// written by one writer, <see cref="FileStream.Flush(bool)"/> to disk, so concurrent enqueues share an fsync (group
 /// commit); a batch of nothing but delivering lines is written to the OS and not synced (see <see cref="Delivering"/>).
 /// A failed write faults its batch, and the file, which may end in part of it, is rewritten from what is held before the
-/// next write; the queue withdraws (<see cref="Withdrawn"/>) the acceptances that were in it. Opening reads the file, ignores a torn last line (a write cut by a kill) and rewrites the file with only
-/// what is still held; so does a compaction once the file has doubled since the last one.
+/// next write; the queue withdraws (<see cref="Withdrawn"/>) the acceptances that were in it. Opening reads the file,
+/// ignores a torn last line (a write cut by a kill) and rewrites the file with only what is still held; so does a
+/// compaction once the file has doubled since the last one.
 /// </summary>
 public sealed class InboundQueueJournal : IAsyncDisposable
 {
