@@ -27,8 +27,9 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
     private readonly Dictionary<string, Queue<Delivery>> sessions = [];
     private readonly Channel<string> readySessions = System.Threading.Channels.Channel.CreateUnbounded<string>();
 
-    // Message ids accepted within the window, and the same in acceptance order so expired ones are forgotten cheaply.
-    private readonly HashSet<string> recentMessageIds = [];
+    // Message ids accepted within the window, with when and the write of their acceptance (a duplicate is acknowledged
+    // only as that write is), and the same in acceptance order so expired ones are forgotten cheaply.
+    private readonly Dictionary<string, (DateTimeOffset AcceptedAt, Task Written)> recentMessageIds = [];
     private readonly Queue<(string MessageId, DateTimeOffset AcceptedAt)> recentInOrder = new();
 
     private readonly List<(DeadLetteredEvent Letter, long Sequence)> deadLetters = [];
@@ -39,24 +40,28 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
     private int unsettled;
     private TaskCompletionSource idle = CompletedIdle();
 
-    public InProcessInboundQueue(TimeProvider clock, InProcessQueueOptions? options = null)
+    /// <param name="openJournal">
+    /// Fault injection, for tests only: opens the journal file for appending (see <see cref="InboundQueueJournal"/>).
+    /// </param>
+    public InProcessInboundQueue(TimeProvider clock, InProcessQueueOptions? options = null, Func<string, FileStream>? openJournal = null)
     {
         this.clock = clock;
         Options = options ?? new InProcessQueueOptions();
         Options.Validate();
         if (Options.JournalPath is not { Length: > 0 } path) return;
 
-        journal = new InboundQueueJournal(path, clock, Options.DuplicateDetectionWindow);
+        journal = new InboundQueueJournal(path, clock, Options.DuplicateDetectionWindow, openForAppend: openJournal);
         foreach (var (messageId, acceptedAt) in journal.RecentMessageIds)
         {
-            recentMessageIds.Add(messageId);
+            recentMessageIds[messageId] = (acceptedAt, Task.CompletedTask);
             recentInOrder.Enqueue((messageId, acceptedAt));
         }
 
         foreach (var recovered in journal.Recovered)
         {
             if (recovered.DeadLetter is { } deadLetter) deadLetters.Add((deadLetter, recovered.Sequence));
-            else Accept(recovered.Event, recovered.Sequence);
+            else if (recovered.DeliveryCount >= Options.MaxDeliveryCount) DeadLetterUnsettled(recovered);
+            else Accept(recovered.Event, recovered.Sequence, recovered.DeliveryCount);
         }
     }
 
@@ -71,7 +76,8 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
 
     /// <summary>
     /// Accepts the events and returns once they are journaled (at once without a journal); duplicates within the window
-    /// are dropped silently, as Service Bus does.
+    /// are dropped silently, as Service Bus does. If a write fails it throws, and the events whose write failed are
+    /// forgotten (by duplicate detection too), so that the sender's retry is accepted instead of dropped.
     /// </summary>
     public Task Enqueue(IReadOnlyList<InboundEvent> events, CancellationToken ct)
     {
@@ -83,19 +89,61 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
         {
             var now = clock.GetUtcNow();
             ForgetMessageIdsAcceptedBefore(now - Options.DuplicateDetectionWindow);
+            List<(Delivery Delivery, Task Written)>? accepted = null;
+            var writes = new Writes();
             foreach (var inboundEvent in events)
             {
                 var messageId = inboundEvent.MessageId;
-                if (!recentMessageIds.Add(messageId)) continue;
+                if (recentMessageIds.TryGetValue(messageId, out var original))
+                {
+                    // The original may still be on its way to disk: this send is acknowledged as it is, and fails if
+                    // it fails (then the original is forgotten and the sender's next retry accepted).
+                    if (!original.Written.IsCompletedSuccessfully) writes.Add(original.Written);
+                    continue;
+                }
+
+                var written = Task.CompletedTask;
+                var sequence = journal is null ? 0 : journal.Accepted(inboundEvent, now, out written);
+                recentMessageIds[messageId] = (now, written);
                 recentInOrder.Enqueue((messageId, now));
-                Accept(inboundEvent, journal?.Accepted(inboundEvent, now) ?? 0);
+                var delivery = Accept(inboundEvent, sequence);
+                if (journal is null) continue;
+                (accepted ??= []).Add((delivery, written));
+                writes.Add(written);
             }
 
-            // Also when every event was a duplicate: the original may still be on its way to disk, and this send is
-            // acknowledged too. Delivery need not wait for the disk: routing is idempotent, so a crash before the
-            // write only means the unacknowledged sender retries.
-            return journal?.Written() ?? Task.CompletedTask;
+            // Delivery need not wait for the disk: routing is idempotent, so a crash before the write only means the
+            // unacknowledged sender retries.
+            return writes.All is { } all ? Confirm(accepted, all) : Task.CompletedTask;
         }
+    }
+
+    // Awaits the writes a send depends on. If one failed, this send's events whose own write failed are withdrawn: the
+    // sender is told to retry, and a retry dropped as a duplicate of an event that is not on disk would be lost.
+    private async Task Confirm(List<(Delivery Delivery, Task Written)>? accepted, Task writes)
+    {
+        try
+        {
+            await writes;
+        }
+        catch (Exception)
+        {
+            lock (gate)
+            {
+                foreach (var (delivery, written) in accepted ?? [])
+                    if (!written.IsCompletedSuccessfully) Withdraw(delivery, written);
+            }
+
+            throw;
+        }
+    }
+
+    private void Withdraw(Delivery delivery, Task written)
+    {
+        delivery.Withdrawn = true;
+        var messageId = delivery.Event.MessageId;
+        if (recentMessageIds.TryGetValue(messageId, out var recent) && recent.Written == written) recentMessageIds.Remove(messageId);
+        journal!.Withdrawn(delivery.Sequence);
     }
 
     /// <summary>
@@ -177,6 +225,22 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Counts a delivery of the session's first event and journals it; completes once the count would survive a killed
+    /// process (a journal failure is ignored: it only costs an extra delivery after a restart).
+    /// </summary>
+    internal Task Delivering(Delivery delivery)
+    {
+        delivery.DeliveryCount++;
+        return journal?.Delivering(delivery.Sequence, delivery.DeliveryCount) ?? Task.CompletedTask;
+    }
+
+    /// <summary>The session's first event was withdrawn (see <see cref="Enqueue"/>): it is taken off without a delivery.</summary>
+    internal void Drop(string session)
+    {
+        lock (gate) Settle(session);
+    }
+
     /// <summary>Gives the session back untouched (the processor is stopping): its first event is delivered again later.</summary>
     internal void Abandon(string session) => readySessions.Writer.TryWrite(session);
 
@@ -187,19 +251,32 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
         Accept(deadLetter.Letter.Event, journal?.Accepted(deadLetter.Letter.Event, clock.GetUtcNow()) ?? 0);
     }
 
-    private void Accept(InboundEvent inboundEvent, long sequence)
+    // Delivered as often as allowed and never settled: each delivery stopped the process (or it was stopped during
+    // each), so delivering it again would only do that again.
+    private void DeadLetterUnsettled(JournaledEvent recovered)
+    {
+        var deadLetter = new DeadLetteredEvent(recovered.Event,
+            $"The event was delivered {recovered.DeliveryCount} times without settling: the process stopped during each delivery.",
+            recovered.DeliveryCount, clock.GetUtcNow());
+        deadLetters.Add((deadLetter, recovered.Sequence));
+        journal!.DeadLettered(recovered.Sequence, deadLetter);
+    }
+
+    private Delivery Accept(InboundEvent inboundEvent, long sequence, int deliveryCount = 0)
     {
         if (unsettled++ == 0) idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        var delivery = new Delivery(inboundEvent, sequence) { DeliveryCount = deliveryCount };
         var session = inboundEvent.SessionKey;
         if (sessions.TryGetValue(session, out var waiting))
         {
-            waiting.Enqueue(new Delivery(inboundEvent, sequence));
-            return;
+            waiting.Enqueue(delivery);
+            return delivery;
         }
 
-        sessions[session] = new Queue<Delivery>([new Delivery(inboundEvent, sequence)]);
+        sessions[session] = new Queue<Delivery>([delivery]);
         readySessions.Writer.TryWrite(session);
+        return delivery;
     }
 
     private void Settle(string session)
@@ -218,7 +295,24 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
         while (recentInOrder.TryPeek(out var accepted) && accepted.AcceptedAt <= cutoff)
         {
             recentInOrder.Dequeue();
-            recentMessageIds.Remove(accepted.MessageId);
+            // Unless it was withdrawn and accepted again since.
+            if (recentMessageIds.TryGetValue(accepted.MessageId, out var current) && current.AcceptedAt == accepted.AcceptedAt)
+                recentMessageIds.Remove(accepted.MessageId);
+        }
+    }
+
+    /// <summary>The writes a send waits for: nearly always one batch, so a set and a WhenAll only when there are more.</summary>
+    private struct Writes
+    {
+        private Task? first;
+        private HashSet<Task>? more;
+
+        public readonly Task? All => more is null ? first : Task.WhenAll(more);
+
+        public void Add(Task write)
+        {
+            if (first is null || first == write) first ??= write;
+            else (more ??= [first]).Add(write);
         }
     }
 
@@ -231,12 +325,22 @@ public sealed class InProcessInboundQueue : IInboundQueue, IAsyncDisposable
 
     /// <summary>
     /// One event on the queue, with its journal sequence number (0 without a journal). Only the worker holding its
-    /// session touches <see cref="DeliveryCount"/>.
+    /// session touches <see cref="DeliveryCount"/>, which starts from the journal's count after a restart.
     /// </summary>
     internal sealed class Delivery(InboundEvent inboundEvent, long sequence)
     {
         public InboundEvent Event { get; } = inboundEvent;
         public long Sequence { get; } = sequence;
         public int DeliveryCount { get; set; }
+
+        // Set under the queue's lock, read by the worker without it.
+        private volatile bool withdrawn;
+
+        /// <summary>Its acceptance failed to be written and the sender was told so: it is not delivered.</summary>
+        public bool Withdrawn
+        {
+            get => withdrawn;
+            set => withdrawn = value;
+        }
     }
 }

@@ -67,8 +67,15 @@ public sealed class InProcessQueueProcessor(InProcessInboundQueue queue, IInboun
                 return;
             }
 
-            // Counted before the handler runs, as Service Bus does: a delivery cut short by stopping still counts.
-            delivery.DeliveryCount++;
+            if (delivery.Withdrawn)
+            {
+                queue.Drop(session);
+                return;
+            }
+
+            // Counted before the handler runs, as Service Bus does: a delivery cut short by stopping still counts, and
+            // so does one cut short by a killed process, as the count is journaled before the handler runs.
+            await queue.Delivering(delivery).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             try
             {
                 await handler.Handle(delivery.Event, ct);

@@ -25,12 +25,14 @@ public sealed class InboundQueueJournalTests : IDisposable
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
-    private InProcessInboundQueue NewQueue(int maxDeliveryCount = 10) => new(clock, new InProcessQueueOptions
-    {
-        MaxDeliveryCount = maxDeliveryCount,
-        RedeliveryBackoff = TimeSpan.Zero,
-        JournalPath = JournalPath,
-    });
+    private InProcessInboundQueue NewQueue(int maxDeliveryCount = 10, Func<string, FileStream>? openJournal = null) => new(clock,
+        new InProcessQueueOptions
+        {
+            MaxDeliveryCount = maxDeliveryCount,
+            RedeliveryBackoff = TimeSpan.Zero,
+            JournalPath = JournalPath,
+        },
+        openJournal);
 
     private static InboundEvent Event(string sender, string externalId) => new()
     {
@@ -104,12 +106,144 @@ public sealed class InboundQueueJournalTests : IDisposable
         var deadLetter = Assert.Single(restarted.DeadLetters);
         Assert.Equal(("a1", "store down", 2), (deadLetter.Event.ExternalId, deadLetter.Reason, deadLetter.DeliveryCount));
         Assert.True(restarted.Replay(deadLetter.Event.MessageId));
-        Assert.Equal(["b1", "a1"], await Drain(restarted));
+        // Two sessions: no order between them (each delivery waits for its journal line).
+        Assert.Equal(["a1", "b1"], (await Drain(restarted)).Order());
         await restarted.DisposeAsync();
 
         var again = NewQueue();
         Assert.Empty(again.DeadLetters);
         Assert.Empty(await Drain(again));
+    }
+
+    [Fact]
+    public async Task An_event_that_crashes_the_process_at_every_delivery_is_dead_lettered_after_the_max_deliveries()
+    {
+        // Each "process" takes the event, its handler never returns, and it is abandoned for a new queue on the file.
+        var crashed = new List<InProcessQueueProcessor>();
+        try
+        {
+            for (var start = 0; start < 3; start++)
+            {
+                var queue = NewQueue(maxDeliveryCount: 3);
+                Assert.Empty(queue.DeadLetters);
+                var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var processor = new InProcessQueueProcessor(queue, new Handler((_, ct) =>
+                {
+                    delivered.TrySetResult();
+                    return Task.Delay(Timeout.Infinite, ct);
+                }));
+                crashed.Add(processor);
+                if (start == 0) await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
+                await processor.StartAsync(CancellationToken.None);
+                await delivered.Task.WaitAsync(Patience);
+            }
+
+            var restarted = NewQueue(maxDeliveryCount: 3);
+            var deadLetter = Assert.Single(restarted.DeadLetters);
+            Assert.Equal(("a1", 3), (deadLetter.Event.ExternalId, deadLetter.DeliveryCount));
+            Assert.Contains("delivered 3 times without settling", deadLetter.Reason);
+            Assert.Empty(await Drain(restarted));
+            await restarted.DisposeAsync();
+
+            // The dead letter is journaled: the next start neither delivers it nor counts it again.
+            var again = NewQueue(maxDeliveryCount: 3);
+            Assert.Equal(3, Assert.Single(again.DeadLetters).DeliveryCount);
+        }
+        finally
+        {
+            foreach (var processor in crashed) await processor.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Deliveries_before_a_restart_count_towards_the_max_and_a_compaction_keeps_the_count()
+    {
+        var crashed = NewQueue(maxDeliveryCount: 4);
+        await crashed.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        // Two failed deliveries, then the process stops before the third (a dependency down).
+        var attempts = 0;
+        var twice = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var processor = new InProcessQueueProcessor(crashed, new Handler((_, ct) =>
+        {
+            if (++attempts < 2) throw new InvalidOperationException("store down");
+            twice.TrySetResult();
+            return Task.Delay(Timeout.Infinite, ct);
+        })))
+        {
+            await processor.StartAsync(CancellationToken.None);
+            await twice.Task.WaitAsync(Patience);
+        }
+
+        // Opening compacts the file (twice here): the count must be in what it keeps.
+        await NewQueue(maxDeliveryCount: 4).DisposeAsync();
+        var restarted = NewQueue(maxDeliveryCount: 4);
+        var delivered = 0;
+        await Drain(restarted, _ => ++delivered < 100 ? throw new InvalidOperationException("still down") : Task.CompletedTask);
+
+        Assert.Equal(2, delivered);
+        Assert.Equal(4, Assert.Single(restarted.DeadLetters).DeliveryCount);
+    }
+
+    [Fact]
+    public async Task A_compaction_while_running_keeps_each_held_event_s_delivery_count()
+    {
+        long heldSequence;
+        await using (var journal = new InboundQueueJournal(JournalPath, clock, duplicateDetectionWindow: TimeSpan.Zero, compactionBytes: 4096))
+        {
+            heldSequence = journal.Accepted(Event("alice", "held"), Now);
+            await journal.Delivering(heldSequence, 1);
+            await journal.Delivering(heldSequence, 2);
+            for (var round = 0; round < 30; round++)
+            {
+                var sequences = Enumerable.Range(0, 10).Select(i => journal.Accepted(Event($"person-{i}", $"m{round}-{i}"), Now)).ToList();
+                foreach (var sequence in sequences) journal.Settled(sequence);
+                await journal.Written();
+            }
+        }
+
+        await using var reopened = new InboundQueueJournal(JournalPath, clock, TimeSpan.Zero);
+        var recovered = Assert.Single(reopened.Recovered);
+        Assert.Equal((heldSequence, 2), (recovered.Sequence, recovered.DeliveryCount));
+    }
+
+    [Fact]
+    public async Task A_send_whose_write_failed_is_forgotten_so_the_retry_is_accepted_and_survives_a_crash()
+    {
+        var failing = true;
+        var crashed = NewQueue(openJournal: path => new FailingFileStream(path, () => failing));
+        await Assert.ThrowsAsync<IOException>(() => crashed.Enqueue([Event("alice", "a1")], CancellationToken.None));
+
+        // The sender got an error and retries the same message; the disk is back.
+        failing = false;
+        await crashed.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        await crashed.Enqueue([Event("alice", "a2")], CancellationToken.None);
+
+        Assert.Equal(["a1", "a2"], await Drain(NewQueue()));
+    }
+
+    [Fact]
+    public async Task A_send_whose_write_failed_is_not_delivered_besides_its_retry()
+    {
+        var failing = true;
+        var queue = NewQueue(openJournal: path => new FailingFileStream(path, () => failing));
+        await Assert.ThrowsAsync<IOException>(() => queue.Enqueue([Event("alice", "a1"), Event("bob", "b1")], CancellationToken.None));
+        failing = false;
+        await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
+
+        // b1 was refused too and never sent again: neither it nor the first a1 is delivered, here or after a restart.
+        Assert.Equal(["a1"], await Drain(queue));
+        await queue.DisposeAsync();
+        Assert.Empty(await Drain(NewQueue()));
+    }
+
+    [Fact]
+    public async Task A_processor_still_running_on_a_closed_journal_delivers_instead_of_waiting_for_it()
+    {
+        var queue = NewQueue();
+        await queue.Enqueue([Event("alice", "a1")], CancellationToken.None);
+        await queue.DisposeAsync();
+
+        Assert.Equal(["a1"], await Drain(queue));
     }
 
     [Fact]
@@ -194,15 +328,43 @@ public sealed class InboundQueueJournalTests : IDisposable
         Assert.False(Directory.Exists(folder));
     }
 
-    private sealed class Handler(Func<InboundEvent, Task> behaviour) : IInboundEventHandler
+    /// <summary>A disk that fails while <c>failing</c> says so: half of each write lands, then it throws, as a full disk does.</summary>
+    private sealed class FailingFileStream(string path, Func<bool> failing) : FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)
     {
+        // A type derived from FileStream has its span writes come here too.
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (!failing())
+            {
+                base.Write(buffer, offset, count);
+                return;
+            }
+
+            base.Write(buffer, offset, count / 2);
+            base.Flush(flushToDisk: false);
+            throw new IOException("No space left on device (fault injection).");
+        }
+
+        public override void Flush(bool flushToDisk)
+        {
+            if (failing()) throw new IOException("No space left on device (fault injection).");
+            base.Flush(flushToDisk);
+        }
+    }
+
+    private sealed class Handler(Func<InboundEvent, CancellationToken, Task> behaviour) : IInboundEventHandler
+    {
+        public Handler(Func<InboundEvent, Task> behaviour) : this((e, _) => behaviour(e))
+        {
+        }
+
         private readonly ConcurrentQueue<string> handled = new();
 
         public IReadOnlyList<string> Handled => [.. handled];
 
         public async Task Handle(InboundEvent inboundEvent, CancellationToken ct)
         {
-            await behaviour(inboundEvent);
+            await behaviour(inboundEvent, ct);
             handled.Enqueue(inboundEvent.ExternalId);
         }
     }
