@@ -88,6 +88,32 @@ public sealed class HttpMappingTests
     }
 
     [Fact]
+    public async Task Unavailable_is_a_503_that_says_when_to_retry()
+    {
+        var (status, contentType, _, headers) = await Execute(HttpResults.Problem(new Problem(ProblemKind.Unavailable, "Down")));
+
+        Assert.Equal((503, "application/problem+json"), (status, contentType));
+        Assert.Equal("5", headers.RetryAfter.ToString());
+    }
+
+    [Fact]
+    public async Task Ten_thousand_field_errors_list_twenty_and_count_the_rest()
+    {
+        var validation = new Validation();
+        for (var i = 0; i < 10_000; i++) validation.Add($"members.userIds[{i}]", $"No user 'user-{i}' in the account.");
+
+        var outcome = validation.Result("value");
+        var context = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
+        await HttpResults.Problem(outcome.Problem!).ExecuteAsync(context);
+        context.Response.Body.Position = 0;
+        var body = JsonDocument.Parse(context.Response.Body).RootElement;
+
+        Assert.Equal(Problem.MaxListedErrors, body.GetProperty("errors").GetArrayLength());
+        Assert.EndsWith("and 9,980 more.", body.GetProperty("detail").GetString());
+        Assert.True(context.Response.Body.Length < 8 * 1024, $"{context.Response.Body.Length} bytes");
+    }
+
+    [Fact]
     public async Task Created_carries_location_and_etag()
     {
         var (status, _, body, headers) = await Execute(HttpResults.Created(new Versioned<Account>(new Account("a1", "Acme"), "\"e1\""), "/api/x/a1"));

@@ -1,15 +1,27 @@
 namespace InboxServerless.Core.Domain;
 
 /// <summary>What went wrong, in words the API turns into RFC 7807 problem details.</summary>
-public enum ProblemKind { Invalid, Unauthenticated, Forbidden, NotFound, Conflict, PreconditionFailed, PreconditionRequired, TooLarge, UnsupportedMediaType, Unavailable }
+public enum ProblemKind { Invalid, Unauthenticated, Forbidden, NotFound, Conflict, PreconditionFailed, PreconditionRequired, TooLarge, UnsupportedMediaType, Unavailable, Unexpected }
 
 /// <summary>One offending field, named by its JSON path in the request (for example <c>chat.accentColor</c>).</summary>
 public sealed record FieldError(string Field, string Message);
 
 public sealed record Problem(ProblemKind Kind, string Title, string? Detail = null, IReadOnlyList<FieldError>? Errors = null)
 {
-    public static Problem Invalid(IReadOnlyList<FieldError> errors) =>
-        new(ProblemKind.Invalid, "The request is not valid.", string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")), errors);
+    /// <summary>
+    /// The field errors a problem lists; the rest are counted in its detail. A request naming 10,000 unknown users
+    /// would otherwise be answered with a body of megabytes.
+    /// </summary>
+    public const int MaxListedErrors = 20;
+
+    public static Problem Invalid(IReadOnlyList<FieldError> errors)
+    {
+        var listed = errors.Count > MaxListedErrors ? errors.Take(MaxListedErrors).ToList() : errors;
+        var detail = string.Join(" ", listed.Select(e => $"{e.Field}: {e.Message}"));
+        if (errors.Count > listed.Count)
+            detail += string.Create(System.Globalization.CultureInfo.InvariantCulture, $" … and {errors.Count - listed.Count:N0} more.");
+        return new(ProblemKind.Invalid, "The request is not valid.", detail, listed);
+    }
 
     public static Problem Invalid(string field, string message) => Invalid([new FieldError(field, message)]);
 
