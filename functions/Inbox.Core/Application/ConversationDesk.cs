@@ -95,7 +95,10 @@ public sealed class ConversationDesk(
         if (!acting.IsSuccess) return acting.Problem!;
         if (await conversations.FindByRequest(inboxId, conversationId, ct) is not { } found) return ConversationNotFound;
         var conversation = found.Value;
-        if (acting.Value.Inbox.FindChannel(conversation.ChannelId)?.Settings is not MessengerChannel page || messenger is null)
+        // A conversation outlives its channel: once the channel is disconnected there is nothing to reply through.
+        if (acting.Value.Inbox.FindChannel(conversation.ChannelId) is not { } channel)
+            return Problem.Conflict($"The {conversation.ChannelKind} channel of this conversation was disconnected: replies cannot be sent through it.");
+        if (channel.Settings is not MessengerChannel page || messenger is null)
             return Problem.Conflict($"Replies on {conversation.ChannelKind} conversations are not supported yet.");
 
         var result = await messenger.Send(

@@ -105,6 +105,21 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(nameof(MessengerErrorKind.UserUnavailable), (await conversations.Messages("inbox-1", "conv-1", default)).Single().Delivery!.Failure);
     }
 
+    [Fact]
+    public async Task A_reply_in_a_conversation_whose_channel_was_disconnected_says_so()
+    {
+        var inboxes = new CosmosInboxStore(containers);
+        var inbox = (await inboxes.Find("acme", "inbox-1", default))!;
+        Assert.True((await inboxes.Replace(inbox.Value.WithoutChannel("page-channel", T0), inbox.ETag, default)).IsSuccess);
+
+        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Still there?"), default);
+
+        Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
+        Assert.Contains("disconnected", reply.Problem!.Detail);
+        Assert.DoesNotContain("not supported", reply.Problem.Detail);
+        Assert.Empty(meta.Sent);
+    }
+
     private sealed class FakeMeta : IMessengerApi
     {
         public ConcurrentQueue<(string PageId, string Token, string Psid, MessengerSendMode Mode)> Sent { get; } = new();
