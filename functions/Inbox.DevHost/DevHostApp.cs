@@ -1,4 +1,5 @@
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Domain;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.DevHost.Local;
 using InboxServerless.Functions;
@@ -80,6 +81,7 @@ public static class DevHostApp
             DurableFunctions.Check(functions, DurableTaskNames.Of(app.Services));
 
             app.UseDevelopmentPrincipal();
+            app.UseDevelopmentAdminOnly();
             app.MapFunctions(functions);
             app.MapAdminTrigger();
             app.MapQueueAdmin();
@@ -142,6 +144,33 @@ public static class DevHostApp
         {
             if (!context.Request.Headers.ContainsKey(ClientPrincipal.Header)) context.Request.Headers[ClientPrincipal.Header] = header;
             return next(context);
+        });
+    }
+
+    /// <summary>
+    /// The dev host's own <c>/admin/*</c> endpoints (the queue, the timers) act on the whole host, across accounts: only
+    /// the development admin may use them, an admin (<c>AccountAdmin</c> or <c>SuperAdmin</c>) of the development
+    /// principal's account (<c>DevHost:Principal:AccountId</c>), which a request without a principal header acts as.
+    /// Anyone else is a 403; no valid principal, a 401.
+    /// </summary>
+    private static void UseDevelopmentAdminOnly(this WebApplication app)
+    {
+        var account = app.Configuration["DevHost:Principal:AccountId"] ?? "dev-account";
+        var forbidden = new Problem(ProblemKind.Forbidden, "Only the development admin may use the dev host's admin endpoints.",
+            $"Act as an admin of the account '{account}' (DevHost:Principal), for example by sending no principal header.");
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase))
+            {
+                await next(context);
+                return;
+            }
+
+            var caller = context.Request.Caller();
+            var refused = !caller.IsSuccess ? caller.Problem
+                : caller.Value!.AccountId != account || !caller.Value.IsAdmin ? forbidden : null;
+            if (refused is null) await next(context);
+            else await HttpResults.Problem(refused).ExecuteAsync(context);
         });
     }
 

@@ -36,6 +36,23 @@ public sealed class AccessTests(DevHostFixture host)
     }
 
     [Fact]
+    public async Task The_dev_hosts_admin_endpoints_are_for_the_development_admin_only()
+    {
+        using var developer = host.DevAdmin();
+        using var stranger = host.Admin(otherAccount);
+        using var member = host.As(DevHostFixture.DevAccount, "ann");
+        using var anonymous = host.WithPrincipal("not-a-principal");
+
+        await developer.GetAsync("admin/dead-letters").Expect(HttpStatusCode.OK);
+        await stranger.GetAsync("admin/dead-letters").Problem(HttpStatusCode.Forbidden);
+        await stranger.Send(HttpMethod.Post, "admin/dead-letters/replay").Problem(HttpStatusCode.Forbidden);
+        await stranger.Send(HttpMethod.Post, "admin/events", "[]").Problem(HttpStatusCode.Forbidden);
+        await stranger.Send(HttpMethod.Post, "admin/functions/WatchMessengerWindows").Problem(HttpStatusCode.Forbidden);
+        await member.GetAsync("admin/dead-letters").Problem(HttpStatusCode.Forbidden);
+        await anonymous.GetAsync("admin/dead-letters").Problem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task The_same_name_may_be_used_in_another_account()
     {
         using var admin = host.Admin(account);

@@ -148,7 +148,8 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
             var formId = "matrix-form-" + Guid.NewGuid().ToString("N")[..8];
             var channel = await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels",
                 "{\"kind\":\"form\",\"formId\":\"" + formId + "\",\"routing\":{\"tickets\":{\"pipeline\":\"support\",\"status\":\"new\"}}}").Expect(HttpStatusCode.Created)).Body();
-            await admin.Send(HttpMethod.Post, "admin/events", $$"""
+            using (var developer = host.DevAdmin())
+                await developer.Send(HttpMethod.Post, "admin/events", $$"""
                 {"channel":"form","type":"message","bindingKey":"form:{{formId}}","externalId":"submission-1",
                  "sender":{"id":"visitor@customer.test","email":"visitor@customer.test"},
                  "sentAt":"2026-11-25T09:00:00Z","receivedAt":"2026-11-25T09:00:00Z"}

@@ -48,6 +48,12 @@ public sealed class DevHostFixture : DevHostUnderTest
         services.Decorate<IInboundQueue>((queue, _) => new CountingQueue(queue, Enqueued));
     }
 
+    /// <summary>The dev host's development principal's account (DevHost:Principal:AccountId, as appsettings.json has it).</summary>
+    public const string DevAccount = "dev-account";
+
+    /// <summary>A client without a principal header: the dev host acts as its development admin, who may use /admin/*.</summary>
+    public HttpClient DevAdmin() => WithPrincipal(null);
+
     public static string NewAccount() => "e2e-" + Guid.NewGuid().ToString("N");
 
     /// <summary>A client acting as an account admin.</summary>

@@ -21,6 +21,9 @@ public sealed class InboundRoutingTests(DevHostFixture host)
 
     private readonly string account = DevHostFixture.NewAccount();
 
+    /// <summary>The dev host's /admin/* endpoints are for its development admin only.</summary>
+    private readonly HttpClient developer = host.DevAdmin();
+
     private IConversationStore Conversations => host.Services.GetRequiredService<IConversationStore>();
     private IContactStore Contacts => host.Services.GetRequiredService<IContactStore>();
     private ITicketStore Tickets => host.Services.GetRequiredService<ITicketStore>();
@@ -66,9 +69,9 @@ public sealed class InboundRoutingTests(DevHostFixture host)
 
     private static string Json(object value) => JsonSerializer.Serialize(value, InboxJson.Api);
 
-    private async Task<JsonArray> Post(HttpClient client, string json)
+    private async Task<JsonArray> Post(string json)
     {
-        var accepted = await (await client.Send(HttpMethod.Post, "admin/events", json).Expect(HttpStatusCode.Accepted)).Body();
+        var accepted = await (await developer.Send(HttpMethod.Post, "admin/events", json).Expect(HttpStatusCode.Accepted)).Body();
         return accepted.AsArray();
     }
 
@@ -83,14 +86,14 @@ public sealed class InboundRoutingTests(DevHostFixture host)
     {
         using var admin = host.Admin(account);
         var inboxId = await EmailInboxWithAssignmentAndTickets(admin);
-        await Post(admin, Json(Email("first", "one@customer.example", "thread-one")));
+        await Post(Json(Email("first", "one@customer.example", "thread-one")));
         await host.WhenIdle();
         var first = await OnlyConversation(inboxId);
 
         using var alice = host.As(account, "alice");
         await alice.Send(HttpMethod.Put, $"api/inboxes/{inboxId}/conversations/{first.Id}/assignee", """{"assigneeId":null}""")
             .Expect(HttpStatusCode.OK);
-        await Post(admin, Json(Email("second", "two@customer.example", "thread-two")));
+        await Post(Json(Email("second", "two@customer.example", "thread-two")));
         await host.WhenIdle();
 
         var page = await Conversations.List(inboxId, new ConversationFilter(), 100, null, CancellationToken.None);
@@ -107,7 +110,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         var inboxId = await EmailInboxWithAssignmentAndTickets(admin);
 
         // As a Graph notification would be normalised, written by hand the way a developer would post it.
-        var accepted = await Post(admin, $$"""
+        var accepted = await Post($$"""
             {"version":1,"channel":"email","type":"message","bindingKey":"email:{{SupportAddress}}",
              "externalId":"AAMkAGI2-msg-1","sender":{"id":"jane@customer.example","name":"Jane Doe","email":"Jane@Customer.example"},
              "thread":{"conversationId":"AAQkADthread1"},
@@ -146,7 +149,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         Assert.Equal(contact.Id, ticket.ContactId);
         Assert.Equal(("support", "new", TicketPriority.High), (ticket.Pipeline, ticket.Status, ticket.Priority));
         Assert.Null(conversation.RoutingNote);
-        Assert.DoesNotContain(await DeadLetters(admin), d => d["messageId"]!.GetValue<string>() == accepted[0]!["messageId"]!.GetValue<string>());
+        Assert.DoesNotContain(await DeadLetters(developer), d => d["messageId"]!.GetValue<string>() == accepted[0]!["messageId"]!.GetValue<string>());
     }
 
     [Fact]
@@ -159,7 +162,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         // A webhook retried: the same message each time, received again later. The fixture's queue drops no duplicate,
         // so all three copies reach the consumer and routing.
         foreach (var receivedAt in new[] { T0.AddSeconds(2), T0.AddMinutes(1), T0.AddMinutes(5) })
-            Assert.Equal(first.MessageId, (await Post(admin, Json(first with { ReceivedAt = receivedAt })))[0]!["messageId"]!.GetValue<string>());
+            Assert.Equal(first.MessageId, (await Post(Json(first with { ReceivedAt = receivedAt })))[0]!["messageId"]!.GetValue<string>());
         await host.WhenIdle();
 
         Assert.Equal(3, host.Deliveries.Of(first.MessageId));
@@ -194,7 +197,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         var shuffled = sent.OrderBy(_ => Random.Shared.Next()).ToList();
         if (shuffled.SequenceEqual(sent)) shuffled.Reverse();
 
-        var accepted = await Post(admin, Json(shuffled));
+        var accepted = await Post(Json(shuffled));
         Assert.Equal(10, accepted.Count);
         Assert.Single(accepted.Select(a => a!["sessionId"]!.GetValue<string>()).Distinct());
         await host.WhenIdle();
@@ -220,7 +223,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         host.Faults.TicketStoreDown(account);
         try
         {
-            await Post(admin, Json(inbound));
+            await Post(Json(inbound));
             await host.WhenIdle();
         }
         finally
@@ -230,7 +233,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
 
         // Every delivery failed (the orchestration's ticket step, after its own retries): dead-lettered after the last.
         Assert.Equal(DevHostFixture.MaxDeliveryCount, host.Deliveries.Of(inbound.MessageId));
-        var deadLetter = Assert.Single(await DeadLetters(admin), d => d["messageId"]!.GetValue<string>() == inbound.MessageId);
+        var deadLetter = Assert.Single(await DeadLetters(developer), d => d["messageId"]!.GetValue<string>() == inbound.MessageId);
         Assert.Equal(DevHostFixture.MaxDeliveryCount, deadLetter["deliveryCount"]!.GetValue<int>());
         Assert.Contains(FaultyTicketStore.Failure, deadLetter["reason"]!.GetValue<string>());
         Assert.True(deadLetter["deadLetteredAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddMinutes(-5));
@@ -243,13 +246,13 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         Assert.Single(await Conversations.Messages(inboxId, before.Id, CancellationToken.None));
 
         // Fixed: replay it. An unknown id is a 404 and replays nothing.
-        await admin.Send(HttpMethod.Post, "admin/dead-letters/no-such-message/replay").Problem(HttpStatusCode.NotFound);
-        var replayed = await (await admin.Send(HttpMethod.Post, $"admin/dead-letters/{inbound.MessageId}/replay").Expect(HttpStatusCode.Accepted)).Body();
+        await developer.Send(HttpMethod.Post, "admin/dead-letters/no-such-message/replay").Problem(HttpStatusCode.NotFound);
+        var replayed = await (await developer.Send(HttpMethod.Post, $"admin/dead-letters/{inbound.MessageId}/replay").Expect(HttpStatusCode.Accepted)).Body();
         Assert.Equal(inbound.MessageId, replayed["messageId"]!.GetValue<string>());
         await host.WhenIdle();
 
         Assert.Equal(DevHostFixture.MaxDeliveryCount + 1, host.Deliveries.Of(inbound.MessageId));
-        Assert.DoesNotContain(await DeadLetters(admin), d => d["messageId"]!.GetValue<string>() == inbound.MessageId);
+        Assert.DoesNotContain(await DeadLetters(developer), d => d["messageId"]!.GetValue<string>() == inbound.MessageId);
         var after = await OnlyConversation(inboxId);
         Assert.Equal(before.Id, after.Id);
         Assert.Equal("alice", after.AssigneeId);
@@ -257,7 +260,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         Assert.Equal(after.Id, ticket?.ConversationId);
         Assert.Single(await Conversations.Messages(inboxId, after.Id, CancellationToken.None));
         Assert.Single((await Tickets.List(account, 100, null, CancellationToken.None)).Items);
-        await admin.Send(HttpMethod.Post, $"admin/dead-letters/{inbound.MessageId}/replay").Problem(HttpStatusCode.NotFound);
+        await developer.Send(HttpMethod.Post, $"admin/dead-letters/{inbound.MessageId}/replay").Problem(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -267,22 +270,22 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         var inboxId = await EmailInboxWithAssignmentAndTickets(admin);
         var newer = Email("AAMkAGI2-v99") with { Version = 99 };
 
-        await Post(admin, Json(newer));
+        await Post(Json(newer));
         await host.WhenIdle();
 
         // The consumer's reader refuses it on every delivery; nothing is routed.
-        var deadLetter = Assert.Single(await DeadLetters(admin), d => d["messageId"]!.GetValue<string>() == newer.MessageId);
+        var deadLetter = Assert.Single(await DeadLetters(developer), d => d["messageId"]!.GetValue<string>() == newer.MessageId);
         Assert.Equal(DevHostFixture.MaxDeliveryCount, deadLetter["deliveryCount"]!.GetValue<int>());
         Assert.Contains("version 99", deadLetter["reason"]!.GetValue<string>());
         Assert.Equal(99, deadLetter["event"]!["version"]!.GetValue<int>());
         Assert.Empty((await Conversations.List(inboxId, new ConversationFilter(), 10, null, CancellationToken.None)).Items);
 
         // Replaying everything puts it back with a fresh delivery count; it fails the same way and comes back.
-        var replayed = await (await admin.Send(HttpMethod.Post, "admin/dead-letters/replay").Expect(HttpStatusCode.Accepted)).Body();
+        var replayed = await (await developer.Send(HttpMethod.Post, "admin/dead-letters/replay").Expect(HttpStatusCode.Accepted)).Body();
         Assert.True(replayed["replayed"]!.GetValue<int>() >= 1);
         await host.WhenIdle();
         Assert.Equal(2 * DevHostFixture.MaxDeliveryCount, host.Deliveries.Of(newer.MessageId));
-        deadLetter = Assert.Single(await DeadLetters(admin), d => d["messageId"]!.GetValue<string>() == newer.MessageId);
+        deadLetter = Assert.Single(await DeadLetters(developer), d => d["messageId"]!.GetValue<string>() == newer.MessageId);
         Assert.Equal(DevHostFixture.MaxDeliveryCount, deadLetter["deliveryCount"]!.GetValue<int>());
     }
 
@@ -294,7 +297,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
     public async Task A_bad_event_is_a_400_and_queues_nothing(string body, string field)
     {
         using var admin = host.Admin(account);
-        var fields = await admin.Send(HttpMethod.Post, "admin/events", body).Problem(HttpStatusCode.BadRequest);
+        var fields = await developer.Send(HttpMethod.Post, "admin/events", body).Problem(HttpStatusCode.BadRequest);
         if (field.Length > 0) Assert.Contains(field, fields);
         await host.WhenIdle();
     }

@@ -287,7 +287,8 @@ public sealed class ApiFuzzTests(DevHostFixture host, ITestOutputHelper output)
             var messenger = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels",
                     $$$"""{"kind":"messenger","pageId":"{{{page}}}","pageName":"Fuzz"}""")
                 .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
-            await admin.Send(HttpMethod.Post, "admin/events", $$$"""
+            using (var developer = host.DevAdmin())
+                await developer.Send(HttpMethod.Post, "admin/events", $$$"""
                 {"channel":"form","type":"message","bindingKey":"form:{{{formId}}}","externalId":"submission-1",
                  "sender":{"id":"visitor@customer.test","email":"visitor@customer.test"},
                  "sentAt":"2026-11-25T09:00:00Z","receivedAt":"2026-11-25T09:00:00Z"}
