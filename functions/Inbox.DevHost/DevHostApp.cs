@@ -80,6 +80,8 @@ public static class DevHostApp
                 FunctionInvocation.CheckConstructible(function, app.Services);
             DurableFunctions.Check(functions, DurableTaskNames.Of(app.Services));
 
+            // First, so no failure below it reaches the developer exception page (which shows the request's headers).
+            app.UseRequestBudget();
             app.UseDevelopmentPrincipal();
             app.UseDevelopmentAdminOnly();
             app.MapFunctions(functions);
@@ -144,6 +146,29 @@ public static class DevHostApp
         {
             if (!context.Request.Headers.ContainsKey(ClientPrincipal.Header)) context.Request.Headers[ClientPrincipal.Header] = header;
             return next(context);
+        });
+    }
+
+    /// <summary>
+    /// Every request runs within its budget, and its failures are answered as the function app answers them (see
+    /// <see cref="RequestBudget"/>): a store outage or the budget running out is a 503 with <c>Retry-After</c>, anything
+    /// else a generic 500 problem. The functions here bind the request's token, which the budget cancels.
+    /// </summary>
+    private static void UseRequestBudget(this WebApplication app)
+    {
+        var budget = app.Services.GetRequiredService<RequestBudget>();
+        app.Use(async (context, next) =>
+        {
+            if (await budget.Run(context, () => next(context), answerWhenOverBudget: false) is not { } answer) return;
+            if (context.Response.HasStarted)
+            {
+                // Half an answer cannot be taken back: cut the connection rather than end it as if it were whole.
+                context.Abort();
+                return;
+            }
+
+            context.Response.Clear();
+            await answer.ExecuteAsync(context);
         });
     }
 

@@ -6,6 +6,7 @@ using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Ports;
+using InboxServerless.Functions.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,9 @@ public static class Composition
     public static IServiceCollection AddInbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        // Every HTTP function's budget and last-resort answers (Http/RequestBudget.cs), in both hosts.
+        services.AddSingleton(configuration.GetSection(RequestBudgetOptions.Section).Get<RequestBudgetOptions>() ?? new RequestBudgetOptions());
+        services.AddSingleton<RequestBudget>();
         services.AddCosmosStores(configuration);
         services.AddSingleton<ChannelResolver>();
         services.AddSingleton<InboxAdmin>();

@@ -86,7 +86,7 @@ public sealed class CosmosContainers : IDisposable
             ConnectionMode = options.UseGateway ? ConnectionMode.Gateway : ConnectionMode.Direct,
             LimitToEndpoint = options.UseGateway,
             MaxRetryAttemptsOnRateLimitedRequests = 9,
-            MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(30),
+            MaxRetryWaitTimeOnRateLimitedRequests = options.MaxThrottleRetryWait,
             CustomHandlers = { counter },
         };
         if (options.RequestTimeout is { } timeout) clientOptions.RequestTimeout = timeout;
@@ -124,6 +124,22 @@ internal sealed class AttemptTimeout(TimeSpan timeout) : DelegatingHandler
         attempt.CancelAfter(timeout);
         return await base.SendAsync(request, attempt.Token);
     }
+}
+
+/// <summary>Which failures of a store call mean the store is out (try again later), as opposed to a bug of ours.</summary>
+public static class StoreFailures
+{
+    /// <summary>
+    /// Cosmos timing out (408), throttling past its retries (429), failing (5xx) or gone (410), and the wire failing under
+    /// it (connection refused, reset, a timeout): a 503 to the caller, who tries again.
+    /// </summary>
+    public static bool IsOutage(Exception e) => e switch
+    {
+        CosmosException c => (int)c.StatusCode is 408 or 410 or 429 or >= 500,
+        HttpRequestException or TimeoutException or System.Net.Sockets.SocketException or IOException => true,
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsOutage),
+        _ => e.InnerException is { } inner && IsOutage(inner),
+    };
 }
 
 internal static class CosmosErrors

@@ -9,6 +9,13 @@ namespace InboxServerless.Functions.Http;
 /// <summary>Maps use-case outcomes to HTTP: JSON bodies in the product's dialect, ETags, and RFC 7807 problem details.</summary>
 public static class HttpResults
 {
+    /// <summary>What a 503 asks the client to wait: an outage of the store or of a provider is usually over in seconds.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The answer to a failure nobody expected: nothing of the exception (no stack, no headers) leaves the server.</summary>
+    public static readonly Problem Unexpected = new(ProblemKind.Unexpected, "Something went wrong on our side.",
+        "The failure is logged; try again later.");
+
     public static IResult ToHttp<T>(this Outcome<T> outcome, Func<T, IResult> success) =>
         outcome.IsSuccess ? success(outcome.Value!) : Problem(outcome.Problem!);
 
@@ -37,13 +44,15 @@ public static class HttpResults
             _ => StatusCodes.Status500InternalServerError,
         };
         var body = new ProblemBody($"https://httpstatuses.io/{status}", problem.Title, status, problem.Detail, problem.Errors);
-        return new JsonResult<ProblemBody>(body, status, null, null, "application/problem+json");
+        // A 503 is worth retrying (Meta, Graph and browsers do): say when.
+        var retryAfter = status == StatusCodes.Status503ServiceUnavailable ? RetryAfter : (TimeSpan?)null;
+        return new JsonResult<ProblemBody>(body, status, null, null, "application/problem+json", retryAfter);
     }
 
     /// <summary>RFC 7807 problem details; <c>errors</c> names each offending field.</summary>
     public sealed record ProblemBody(string Type, string Title, int Status, string? Detail, IReadOnlyList<FieldError>? Errors);
 
-    private sealed class JsonResult<T>(T value, int status, string? etag, string? location, string contentType) : IResult
+    private sealed class JsonResult<T>(T value, int status, string? etag, string? location, string contentType, TimeSpan? retryAfter = null) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -52,6 +61,8 @@ public static class HttpResults
             response.ContentType = contentType;
             if (etag is not null) response.Headers[HeaderNames.ETag] = etag;
             if (location is not null) response.Headers[HeaderNames.Location] = location;
+            if (retryAfter is { } wait)
+                response.Headers[HeaderNames.RetryAfter] = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await JsonSerializer.SerializeAsync(response.Body, value, InboxJson.Api, httpContext.RequestAborted);
         }
     }

@@ -19,6 +19,9 @@ public enum WireFault
 
     /// <summary>The request reaches Cosmos (a write is applied), then the answer never comes back before the timeout.</summary>
     Stall,
+
+    /// <summary>400, as Cosmos answers a request it cannot take (a bug of ours, not an outage); nothing is written.</summary>
+    Reject,
 }
 
 /// <summary>
@@ -90,6 +93,8 @@ public sealed class FaultyCosmosTransport(CosmosWireFaults faults) : DelegatingH
             case WireFault.Unavailable:
                 return Error(request, HttpStatusCode.ServiceUnavailable, "ServiceUnavailable",
                     "Service is currently unavailable. Please retry.", subStatus: 0, retryAfter: null);
+            case WireFault.Reject:
+                return Error(request, HttpStatusCode.BadRequest, "BadRequest", "One of the specified inputs is invalid", subStatus: 0, retryAfter: null);
             case WireFault.Stall:
                 using (await base.SendAsync(request, cancellationToken))
                 {

@@ -19,6 +19,10 @@ public sealed class FaultHostFixture : DevHostUnderTest
     /// <summary>Short, so a stalled Cosmos answer fails the call in time for the activity's retry.</summary>
     public static readonly TimeSpan CosmosRequestTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Short budgets for the HTTP functions, so the tests that freeze the store wait seconds, not the defaults.</summary>
+    public static readonly TimeSpan ApiBudget = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan WebhookBudget = TimeSpan.FromSeconds(3);
+
     public CosmosWireFaults Wire { get; } = new();
 
     public StoreCrashes Crashes { get; } = new();
@@ -27,6 +31,8 @@ public sealed class FaultHostFixture : DevHostUnderTest
     {
         ["Cosmos:Database"] = "faults",
         ["Cosmos:RequestTimeout"] = CosmosRequestTimeout.ToString(),
+        ["Http:ApiBudget"] = ApiBudget.ToString(),
+        ["Http:WebhookBudget"] = WebhookBudget.ToString(),
         ["DevHost:Queue:MaxDeliveryCount"] = "10",
         ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00.050",
         ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
