@@ -42,7 +42,7 @@ public static class QueueAdminEndpoints
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 logs.CreateLogger("InboxServerless.DevHost").LogWarning("The queue refused {Count} events: {Error}", events.Value!.Count, e.Message);
-                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The queue did not take the events.", detail: e.Message);
+                return HttpResults.Problem(new Problem(ProblemKind.Unavailable, "The queue did not take the events.", e.Message));
             }
 
             return HttpResults.Json(events.Value!.Select(e => new Accepted(e.MessageId, e.SessionKey)).ToList(), StatusCodes.Status202Accepted);
