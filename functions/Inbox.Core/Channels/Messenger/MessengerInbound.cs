@@ -65,8 +65,10 @@ public sealed class MessengerInbound(MessengerOptions options, ChannelResolver r
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A page lookup or a queue that fails is a 503: Meta delivers again, so nothing is lost.
-            return new Problem(ProblemKind.Unavailable, "The events could not be queued.", e.Message);
+            // A page lookup or a queue that fails is a 503: Meta delivers again, so nothing is lost. The store's own
+            // message (kilobytes of diagnostics) is not for the caller.
+            return new Problem(ProblemKind.Unavailable, "The events could not be queued.",
+                $"{e.GetType().Name}: the store or the queue is unavailable; the delivery is to be retried.");
         }
 
         return new WebhookReceipt(connected.Count, dropped);
