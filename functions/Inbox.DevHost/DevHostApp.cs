@@ -79,6 +79,11 @@ public static class DevHostApp
                 FunctionInvocation.CheckConstructible(function, app.Services);
             DurableFunctions.Check(functions, DurableTaskNames.Of(app.Services));
 
+            // The function app's guard (RequestGuardMiddleware), first: before the development principal is added.
+            app.Use(async (context, next) =>
+            {
+                if (!await RequestGuardHttp.Refused(context)) await next(context);
+            });
             app.UseDevelopmentPrincipal();
             app.MapFunctions(functions);
             app.MapAdminTrigger();

@@ -1,4 +1,6 @@
 using InboxServerless.Core.Domain;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace InboxServerless.Functions.Http;
 
@@ -56,4 +58,22 @@ public static class RequestGuard
 
     /// <summary>Percent-decoding as a server would do it once; a malformed escape stays as it is.</summary>
     private static string Decode(string value) => Uri.UnescapeDataString(value);
+}
+
+/// <summary>The guard over ASP.NET Core's request, for the middlewares of both hosts.</summary>
+public static class RequestGuardHttp
+{
+    /// <summary>The raw target as the server read it off the request line; the decoded path only if a server does not say.</summary>
+    public static Problem? Refusal(HttpContext context) =>
+        RequestGuard.Refusal(
+            context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : context.Request.Path.ToUriComponent(),
+            context.Request.Headers.ContainsKey(ClientPrincipal.Header));
+
+    /// <summary>Answers a refused request with its problem; <c>false</c> when the request may go on.</summary>
+    public static async Task<bool> Refused(HttpContext context)
+    {
+        if (Refusal(context) is not { } problem) return false;
+        await HttpResults.Problem(problem).ExecuteAsync(context);
+        return true;
+    }
 }
