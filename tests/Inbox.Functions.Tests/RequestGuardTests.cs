@@ -1,5 +1,7 @@
 using InboxServerless.Core.Domain;
 using InboxServerless.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace InboxServerless.Functions.Tests;
 
@@ -48,4 +50,38 @@ public sealed class RequestGuardTests
     [InlineData("/api/webhooksx", true, false)]
     public void Refuses_a_principal_on_a_webhook(string target, bool carriesPrincipal, bool refused) =>
         Assert.Equal(refused, RequestGuard.Refusal(target, carriesPrincipal) is { Kind: ProblemKind.Invalid });
+}
+
+/// <summary>The adapter both hosts' middlewares call: it reads the raw target, not the decoded path.</summary>
+public sealed class RequestGuardHttpTests
+{
+    private static DefaultHttpContext Request(string rawTarget, string decodedPath, bool principal)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Get<IHttpRequestFeature>()!.RawTarget = rawTarget;
+        context.Request.Path = decodedPath;
+        if (principal) context.Request.Headers[ClientPrincipal.Header] = ClientPrincipal.Encode("acme", "mallory", ClientPrincipal.AccountAdminRole);
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    [Fact]
+    public async Task Refuses_by_the_raw_target_with_a_problem()
+    {
+        var context = Request("/api/webhooks/%2e%2e/inboxes", "/api/inboxes", principal: true);
+
+        Assert.True(await RequestGuardHttp.Refused(context));
+        Assert.Equal(StatusCodes.Status400BadRequest, context.Response.StatusCode);
+        Assert.Equal("application/problem+json", context.Response.ContentType);
+    }
+
+    [Fact]
+    public async Task Lets_an_ordinary_request_through_untouched()
+    {
+        var context = Request("/api/inboxes?pageSize=5", "/api/inboxes", principal: true);
+
+        Assert.False(await RequestGuardHttp.Refused(context));
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        Assert.Equal(0, context.Response.Body.Length);
+    }
 }
