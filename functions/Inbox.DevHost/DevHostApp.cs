@@ -82,6 +82,11 @@ public static class DevHostApp
 
             // First, so no failure below it reaches the developer exception page (which shows the request's headers).
             app.UseRequestBudget();
+            // The function app's guard (RequestGuardMiddleware), before the development principal is added.
+            app.Use(async (context, next) =>
+            {
+                if (!await RequestGuardHttp.Refused(context)) await next(context);
+            });
             app.UseDevelopmentPrincipal();
             app.UseDevelopmentAdminOnly();
             app.MapFunctions(functions);

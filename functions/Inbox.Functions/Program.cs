@@ -7,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+// Before any function: paths the front end and the app could read differently, and principals on webhooks, are refused.
+builder.UseMiddleware<RequestGuardMiddleware>();
 // After the ASP.NET Core integration's own middleware, so the answer it sets is the one written.
 builder.UseMiddleware<RequestBudgetMiddleware>();
 builder.Services.AddInbox(builder.Configuration);

@@ -38,11 +38,11 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         ["StartSetup"] = Audience.Admins, ["SubmitSetupStep"] = Audience.Admins, ["GetSetup"] = Audience.Admins, ["CancelSetup"] = Audience.Admins,
         ["AuthorizeSetupMessengerPage"] = Audience.Admins,
         ["GetInbox"] = Audience.InboxReaders, ["GetChannel"] = Audience.InboxReaders,
-        ["ListConversations"] = Audience.InboxReaders, ["GetConversation"] = Audience.InboxReaders,
+        ["ListConversations"] = Audience.InboxReaders, ["GetConversation"] = Audience.InboxReaders, ["GetTicket"] = Audience.InboxReaders,
         ["SetConversationAssignee"] = Audience.InboxMembers, ["CloseConversation"] = Audience.InboxMembers,
         ["ReopenConversation"] = Audience.InboxMembers, ["ReplyToConversation"] = Audience.InboxMembers,
         ["ListInboxes"] = Audience.AccountUsers, ["GetDirectory"] = Audience.AccountUsers,
-        ["ListTickets"] = Audience.AccountUsers, ["GetTicket"] = Audience.AccountUsers,
+        ["ListTickets"] = Audience.AccountUsers,
         ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public, ["GetOpenApiDocument"] = Audience.Public,
     };
 
@@ -116,6 +116,29 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         await world.AssertUnchanged();
     }
 
+    /// <summary>The tickets list shows only tickets of inboxes the caller can see: the restricted inbox's to alice and admins, not to bob.</summary>
+    [Fact]
+    public async Task Tickets_are_listed_where_the_caller_can_see_their_inbox()
+    {
+        var account = DevHostFixture.NewAccount();
+        var world = await World.Create(host, account);
+        using var admin = host.Admin(account);
+        using var member = host.As(account, "alice");
+        using var outsider = host.As(account, "bob");
+        using var superAdmin = host.As(account, "sam", ClientPrincipal.SuperAdminRole);
+
+        async Task<List<string>> TicketIds(HttpClient client) =>
+            [.. (await (await client.GetAsync("api/tickets").Expect(HttpStatusCode.OK)).Body())["items"]!.AsArray()
+                .Select(t => t!["id"]!.GetValue<string>())];
+
+        Assert.Equal([world.Id("ticketId")], await TicketIds(member));
+        Assert.Equal([world.Id("ticketId")], await TicketIds(admin));
+        Assert.Equal([world.Id("ticketId")], await TicketIds(superAdmin));
+        Assert.Empty(await TicketIds(outsider));
+        var ticket = await (await member.GetAsync($"api/tickets/{world.Id("ticketId")}").Expect(HttpStatusCode.OK)).Body();
+        Assert.Equal(world.Id("inboxId"), ticket["inboxId"]!.GetValue<string>());
+    }
+
     private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
 
     /// <summary>A valid body for each endpoint that reads one, so what answers is the access check, not validation.</summary>
@@ -170,6 +193,8 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
                 ["teamId"] = "matrix",
             }, etag);
         }
+
+        public string Id(string name) => ids[name];
 
         public string Path(string route) =>
             ids.Aggregate(route, (path, id) => path.Replace("{" + id.Key + "}", id.Value, StringComparison.Ordinal));

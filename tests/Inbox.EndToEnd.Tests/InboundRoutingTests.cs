@@ -168,7 +168,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         Assert.Equal(3, host.Deliveries.Of(first.MessageId));
         var conversation = await OnlyConversation(inboxId);
         Assert.Single(await Conversations.Messages(inboxId, conversation.Id, CancellationToken.None));
-        var tickets = await Tickets.List(account, 100, null, CancellationToken.None);
+        var tickets = await Tickets.List(account, null, 100, null, CancellationToken.None);
         Assert.Equal(conversation.TicketId, Assert.Single(tickets.Items).Id);
         Assert.Equal("alice", conversation.AssigneeId);
     }
@@ -259,7 +259,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         var ticket = await Tickets.Find(account, after.TicketId!, CancellationToken.None);
         Assert.Equal(after.Id, ticket?.ConversationId);
         Assert.Single(await Conversations.Messages(inboxId, after.Id, CancellationToken.None));
-        Assert.Single((await Tickets.List(account, 100, null, CancellationToken.None)).Items);
+        Assert.Single((await Tickets.List(account, null, 100, null, CancellationToken.None)).Items);
         await developer.Send(HttpMethod.Post, $"admin/dead-letters/{inbound.MessageId}/replay").Problem(HttpStatusCode.NotFound);
     }
 

@@ -29,8 +29,9 @@ public sealed class FaultyTicketStore(ITicketStore store, TestFaults faults) : I
     public Task<int> CountForContact(string accountId, string contactId, CancellationToken ct) =>
         Check(accountId).CountForContact(accountId, contactId, ct);
 
-    public Task<Page<Ticket>> List(string accountId, int pageSize, string? continuationToken, CancellationToken ct) =>
-        Check(accountId).List(accountId, pageSize, continuationToken, ct);
+    public Task<Page<Ticket>> List(
+        string accountId, IReadOnlyCollection<string>? inboxIds, int pageSize, string? continuationToken, CancellationToken ct) =>
+        Check(accountId).List(accountId, inboxIds, pageSize, continuationToken, ct);
 
     private ITicketStore Check(string accountId) =>
         faults.IsTicketStoreDown(accountId) ? throw new InvalidOperationException(Failure) : store;

@@ -42,6 +42,29 @@ public sealed class ClientPrincipalTests
     }
 
     [Theory]
+    [InlineData("""{"claims":[{"typ":"accountId","val":"acme"},{"typ":"accountId","val":"contoso"},{"typ":"oid","val":"u"}]}""")]
+    [InlineData("""{"claims":[{"typ":"tid","val":"t1"},{"typ":"tid","val":"t2"},{"typ":"oid","val":"u"}]}""")]
+    [InlineData("""{"claims":[{"typ":"accountId","val":"acme"},{"typ":"oid","val":"u"},{"typ":"oid","val":"v"}]}""")]
+    public void Two_different_values_of_the_claim_that_decides_are_no_principal(string json)
+    {
+        var request = new DefaultHttpContext().Request;
+        request.Headers[ClientPrincipal.Header] = Base64(json);
+
+        Assert.Null(ClientPrincipal.Parse(Base64(json)));
+        Assert.Equal(ProblemKind.Unauthenticated, request.Caller().Problem?.Kind);
+    }
+
+    [Fact]
+    public void The_same_account_claim_twice_is_one_account()
+    {
+        var caller = ClientPrincipal.Parse(Base64("""
+            {"claims":[{"typ":"accountId","val":"acme"},{"typ":"accountId","val":"acme"},{"typ":"oid","val":"u"}]}
+            """));
+
+        Assert.Equal("acme", caller?.AccountId);
+    }
+
+    [Theory]
     [InlineData("not base64!")]
     [InlineData("bm90IGpzb24=")] // "not json"
     [InlineData("eyJjbGFpbXMiOltdfQ==")] // {"claims":[]}: no account, no user

@@ -28,12 +28,13 @@ public sealed class CosmosContactStore(CosmosContainers containers) : IContactSt
 /// <summary>Tickets in <c>tickets</c>, partitioned by account; at most one per conversation (its id derives from it).</summary>
 public sealed class CosmosTicketStore(CosmosContainers containers) : ITicketStore
 {
-    internal sealed record TicketDocument(string Id, string AccountId, string ContactId, long CreatedAtMs, Ticket Ticket);
+    /// <summary><c>inboxId</c> is at the top for the list's filter; tickets written before it have none.</summary>
+    internal sealed record TicketDocument(string Id, string AccountId, string? InboxId, string ContactId, long CreatedAtMs, Ticket Ticket);
 
     public async Task<Ticket> CreateOrGet(Ticket ticket, CancellationToken ct)
     {
         var container = await containers.Get(CosmosContainers.Tickets);
-        var document = new TicketDocument(ticket.Id, ticket.AccountId, ticket.ContactId, ticket.CreatedAt.ToUnixTimeMilliseconds(), ticket);
+        var document = new TicketDocument(ticket.Id, ticket.AccountId, ticket.InboxId, ticket.ContactId, ticket.CreatedAt.ToUnixTimeMilliseconds(), ticket);
         return (await container.CreateOrGet(document, ticket.Id, ticket.AccountId, ct)).Resource.Ticket;
     }
 
@@ -48,11 +49,16 @@ public sealed class CosmosTicketStore(CosmosContainers containers) : ITicketStor
         return (await container.ReadAll<int>(query, accountId, ct)).Sum();
     }
 
-    public async Task<Page<Ticket>> List(string accountId, int pageSize, string? continuationToken, CancellationToken ct)
+    public async Task<Page<Ticket>> List(
+        string accountId, IReadOnlyCollection<string>? inboxIds, int pageSize, string? continuationToken, CancellationToken ct)
     {
         var container = await containers.Get(CosmosContainers.Tickets);
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.accountId = @accountId ORDER BY c.createdAtMs DESC")
-            .WithParameter("@accountId", accountId);
+        // Filtered in the query, in the account's partition, so each page is full and the continuation stays right.
+        var query = inboxIds is null
+            ? new QueryDefinition("SELECT * FROM c WHERE c.accountId = @accountId ORDER BY c.createdAtMs DESC")
+                .WithParameter("@accountId", accountId)
+            : new QueryDefinition("SELECT * FROM c WHERE c.accountId = @accountId AND ARRAY_CONTAINS(@inboxIds, c.inboxId) ORDER BY c.createdAtMs DESC")
+                .WithParameter("@accountId", accountId).WithParameter("@inboxIds", inboxIds.ToArray());
         var page = await container.ReadPage<TicketDocument>(query, accountId, pageSize, continuationToken, ct);
         return new Page<Ticket>([.. page.Items.Select(d => d.Ticket)], page.ContinuationToken);
     }

@@ -26,6 +26,7 @@ public sealed class ConversationDesk(
     private const int MaxPageSize = 100;
 
     private static readonly Problem ConversationNotFound = Problem.NotFound("The conversation");
+    private static readonly Problem TicketNotFound = Problem.NotFound("The ticket");
     private static readonly Problem NotAMember = new(ProblemKind.Forbidden, "Only members of the inbox can work its conversations.");
 
     public async Task<Outcome<Page<Versioned<Conversation>>>> List(
@@ -127,11 +128,36 @@ public sealed class ConversationDesk(
     {
         var size = pageSize ?? 50;
         if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
-        return await tickets.List(caller.AccountId, size, continuationToken, ct);
+        // Admins see every inbox of the account, so every ticket, those made before tickets recorded their inbox too.
+        if (caller.IsAdmin) return await tickets.List(caller.AccountId, null, size, continuationToken, ct);
+        var visible = await VisibleInboxIds(caller, ct);
+        // The store filters, so a page is full and its continuation resumes where it stopped.
+        return visible.Count == 0 ? new Page<Ticket>([], null) : await tickets.List(caller.AccountId, visible, size, continuationToken, ct);
     }
 
-    public async Task<Outcome<Ticket>> GetTicket(Caller caller, string ticketId, CancellationToken ct) =>
-        await tickets.FindByRequest(caller.AccountId, ticketId, ct) is { } ticket ? ticket : Problem.NotFound("The ticket");
+    /// <summary>A ticket is seen where its conversation is: one of an inbox the caller cannot see does not exist for it.</summary>
+    public async Task<Outcome<Ticket>> GetTicket(Caller caller, string ticketId, CancellationToken ct)
+    {
+        if (await tickets.FindByRequest(caller.AccountId, ticketId, ct) is not { } ticket) return TicketNotFound;
+        if (caller.IsAdmin) return ticket;
+        return ticket.InboxId is { } inboxId && (await Visible(caller, inboxId, ct)).IsSuccess ? ticket : TicketNotFound;
+    }
+
+    private async Task<IReadOnlyList<string>> VisibleInboxIds(Caller caller, CancellationToken ct)
+    {
+        var directory = await directories.Load(caller.AccountId, ct);
+        List<string> ids = [];
+        string? token = null;
+        do
+        {
+            var page = await inboxes.List(caller.AccountId, MaxPageSize, token, ct);
+            ids.AddRange(page.Items.Where(i => Access.CanSee(caller, i.Value, directory)).Select(i => i.Value.Id));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return ids;
+    }
 
     /// <summary>
     /// With <c>If-Match</c> the change applies only to that version; without, it is re-read and retried on a race, since

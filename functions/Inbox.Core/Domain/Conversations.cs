@@ -159,5 +159,11 @@ public sealed record Ticket(
     string? OwnerId,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>
+    /// The inbox of the ticket's conversation, which decides who may see the ticket. Tickets made before it was recorded
+    /// have none, and only admins see them.
+    /// </summary>
+    public string? InboxId { get; init; }
+
     public static string IdFor(string conversationId) => StableId.From("ticket", conversationId);
 }

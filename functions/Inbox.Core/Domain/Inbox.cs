@@ -48,8 +48,8 @@ public sealed record Inbox(
     public static Inbox Create(string id, string accountId, InboxSettings settings, DateTimeOffset now) =>
         new(id, accountId, settings.Name.Trim(), settings.Members, settings.TimeZone, settings.Notifications, [], now, now);
 
-    /// <summary>Names are unique within an account regardless of case and surrounding spaces.</summary>
-    public static string NameKey(string name) => name.Trim().ToUpperInvariant();
+    /// <summary>Names are unique within an account as people read them: look-alikes are one name (<see cref="Rules.NameRules.Key"/>).</summary>
+    public static string NameKey(string name) => Rules.NameRules.Key(name);
 
     public Inbox With(InboxSettings settings, DateTimeOffset now) => this with
     {

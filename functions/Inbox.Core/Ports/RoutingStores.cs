@@ -60,7 +60,8 @@ public interface ITicketStore
 
     Task<int> CountForContact(string accountId, string contactId, CancellationToken ct);
 
-    Task<Page<Ticket>> List(string accountId, int pageSize, string? continuationToken, CancellationToken ct);
+    /// <summary>The account's tickets, newest first; with <paramref name="inboxIds"/>, only those of these inboxes.</summary>
+    Task<Page<Ticket>> List(string accountId, IReadOnlyCollection<string>? inboxIds, int pageSize, string? continuationToken, CancellationToken ct);
 }
 
 /// <summary>An e-mail to send (the real sender comes with the e-mail channel).</summary>

@@ -72,7 +72,11 @@ public static partial class ChannelRules
         else if (email.FromName is not { } fromName)
             v.Add("fromName", "Give the name replies are sent from: {\"format\":\"companyOnly\",\"companyName\":…}.");
         else
+        {
             v.Check(!string.IsNullOrWhiteSpace(fromName.CompanyName), "fromName.companyName", "The company name must not be empty.");
+            v.CheckCharacters("fromName.companyName", fromName.CompanyName);
+        }
+
         v.Check(email.Signature.Length <= MaxSignatureLength, "signature", $"At most {MaxSignatureLength} characters.");
         foreach (var token in SignatureTokensIn(email.Signature).Where(t => !SignatureTokens.Contains(t)))
             v.Add("signature", $"Unknown token '{{{{{token}}}}}'; use {{{{fullName}}}} or {{{{firstName}}}}.");
@@ -130,6 +134,7 @@ public static partial class ChannelRules
         else if (mode == ChatHeaderMode.Custom)
         {
             v.Check(header.Name?.Trim().Length is > 0 and <= 100, "header.name", "A custom header needs a name of 1 to 100 characters.");
+            v.CheckCharacters("header.name", header.Name);
             v.Check(header.AvatarUrl is null || InboxRules.IsHttpsUrl(header.AvatarUrl), "header.avatarUrl", "Must be an absolute https URL.");
         }
     }
@@ -138,6 +143,7 @@ public static partial class ChannelRules
     {
         v.Check(messenger.PageId.Length is > 0 and <= 32 && messenger.PageId.All(char.IsAsciiDigit), "pageId", "A page id is a number.");
         v.Check(messenger.PageName.Trim().Length is > 0 and <= 200, "pageName", "The page name must be 1 to 200 characters.");
+        v.CheckCharacters("pageName", messenger.PageName);
         v.Check(messenger.Greeting is null || messenger.Greeting.Length <= MaxGreetingLength, "greeting",
             $"A greeting is at most {MaxGreetingLength} characters.");
         var reply = messenger.InstantReply;

@@ -12,7 +12,9 @@ public static class InboxRules
     {
         var v = new Validation();
         var name = settings.Name.Trim();
-        v.Check(name.Length > 0, "name", "The name must not be empty.");
+        // A name of format characters only is as empty as one of spaces.
+        v.Check(name.Length > 0 && Inbox.NameKey(name).Length > 0, "name", "The name must not be empty.");
+        v.CheckCharacters("name", settings.Name);
         v.Check(name.Length <= MaxNameLength, "name", $"The name must be at most {MaxNameLength} characters.");
         ValidateMembers(v, settings.Members, directory);
         v.Check(IsTimeZone(settings.TimeZone), "timeZone", $"'{settings.TimeZone}' is not an IANA time zone.");
@@ -71,6 +73,7 @@ public static class DirectoryRules
     {
         var v = new Validation();
         v.Check(user.Name.Trim().Length is > 0 and <= 200, "name", "The name must be 1 to 200 characters.");
+        v.CheckCharacters("name", user.Name);
         v.Check(InboxRules.IsEmailAddress(user.Email), "email", "Not an e-mail address.");
         return v;
     }
@@ -79,6 +82,7 @@ public static class DirectoryRules
     {
         var v = new Validation();
         v.Check(team.Name.Trim().Length is > 0 and <= 200, "name", "The name must be 1 to 200 characters.");
+        v.CheckCharacters("name", team.Name);
         CheckUsers(v, "memberIds", team.MemberIds, directory);
         return v;
     }

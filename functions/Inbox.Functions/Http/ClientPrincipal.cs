@@ -42,13 +42,21 @@ public static class ClientPrincipal
 
         // A claim that is null or lacks its type or value says nothing.
         var claims = payload?.Claims?.Where(c => c is { Type: not null, Value: not null }).ToList() ?? [];
-        // The types are in order of preference.
-        string? First(IEnumerable<string> types) => types
-            .Select(type => claims.FirstOrDefault(c => c.Type == type && !string.IsNullOrWhiteSpace(c.Value))?.Value)
-            .FirstOrDefault(value => value is not null);
+        // The types are in order of preference. Two different values of the type that decides leave the caller ambiguous:
+        // no principal, rather than whichever came first.
+        string? Single(IEnumerable<string> types)
+        {
+            foreach (var type in types)
+            {
+                var values = claims.Where(c => c.Type == type && !string.IsNullOrWhiteSpace(c.Value)).Select(c => c.Value).Distinct().ToList();
+                if (values.Count > 0) return values.Count == 1 ? values[0] : null;
+            }
 
-        var account = First(AccountClaims);
-        var user = First(UserClaims);
+            return null;
+        }
+
+        var account = Single(AccountClaims);
+        var user = Single(UserClaims);
         if (account is null || user is null) return null;
 
         string[] roleTypes = payload!.RoleType is { } roleType ? [roleType, .. RoleClaims] : RoleClaims;

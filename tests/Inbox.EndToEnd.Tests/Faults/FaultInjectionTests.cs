@@ -182,7 +182,7 @@ public sealed class FaultInjectionTests(FaultHostFixture host, ITestOutputHelper
         List<Ticket> made = [];
         for (string? token = null; ;)
         {
-            var page = await tickets.List(account, 100, token, CancellationToken.None);
+            var page = await tickets.List(account, null, 100, token, CancellationToken.None);
             made.AddRange(page.Items);
             if ((token = page.ContinuationToken) is null) break;
         }

@@ -128,7 +128,7 @@ public sealed class RoutingActivities(
             return await Note(current, TicketRules.LimitReachedNote(maxTicketsPerContact), ct);
 
         await tickets.CreateOrGet(new Ticket(ticketId, target.AccountId, conversationId, contactId, defaults.Pipeline, defaults.Status,
-            defaults.Priority, defaults.OwnerId, clock.GetUtcNow()), ct);
+            defaults.Priority, defaults.OwnerId, clock.GetUtcNow()) { InboxId = target.InboxId }, ct);
         var saved = await conversations.Replace(current.Value with { TicketId = ticketId }, current.ETag, ct);
         return saved.IsSuccess ? new TicketOutcome(ticketId, null) : throw new InvalidOperationException($"Conversation {conversationId} changed.");
     }
