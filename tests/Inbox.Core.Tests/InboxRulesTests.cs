@@ -136,12 +136,30 @@ public class InboxRulesTests
         }));
 
     [Theory]
+    [InlineData("https://HOOKS.slack.com/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com:443/services/T000/B000/XXXX")]
+    public void Slack_webhook_on_slacks_host_in_any_case_and_its_default_port_is_accepted(string url) =>
+        Valid(Validate(Settings() with { Notifications = new InboxNotifications { SlackWebhookUrl = url } }));
+
+    [Theory]
     [InlineData("http://hooks.slack.com/services/T000/B000/XXXX")]
     [InlineData("ftp://hooks.slack.com/x")]
     [InlineData("hooks.slack.com/services/T000")]
     [InlineData("/services/T000")]
-    [InlineData("")]
-    public void Slack_webhook_that_is_not_absolute_https_is_refused(string url) =>
+    [InlineData(" ")]
+    // Only Slack's incoming-webhook host: anything else would make the app connect where an admin points it.
+    [InlineData("https://127.0.0.1:7394/x")]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://localhost/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com.evil.test/services/T000/B000/XXXX")]
+    [InlineData("https://evil.test/hooks.slack.com/services/T000")]
+    [InlineData("https://user:pass@hooks.slack.com/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com@evil.test/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com:8443/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com/api/other")]
+    [InlineData("https://hooks.slack.com/services/")]
+    [InlineData("https://[::1]/services/T000/B000/XXXX")]
+    public void Slack_webhook_that_is_not_a_slack_incoming_webhook_is_refused(string url) =>
         InvalidOn(Validate(Settings() with { Notifications = new InboxNotifications { SlackWebhookUrl = url } }),
             "notifications.slackWebhookUrl");
 
