@@ -237,6 +237,6 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
 
     private sealed class NoSlack : ISlackNotifier
     {
-        public Task Post(string webhookUrl, string text, CancellationToken ct) => Task.CompletedTask;
+        public Task<SlackPostResult> Post(string webhookUrl, string text, CancellationToken ct) => Task.FromResult(SlackPostResult.Sent);
     }
 }
