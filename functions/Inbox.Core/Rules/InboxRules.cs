@@ -19,7 +19,8 @@ public static class InboxRules
         var fallback = settings.Notifications.FallbackEmail;
         v.Check(fallback is null || IsEmailAddress(fallback), "notifications.fallbackEmail", "Not an e-mail address.");
         var slack = settings.Notifications.SlackWebhookUrl;
-        v.Check(slack is null || IsSlackWebhookUrl(slack), "notifications.slackWebhookUrl",
+        // null or "" removes the webhook.
+        v.Check(string.IsNullOrEmpty(slack) || IsSlackWebhookUrl(slack), "notifications.slackWebhookUrl",
             $"Must be a Slack incoming webhook: https://{SlackWebhookHost}/services/….");
         return v;
     }

@@ -39,7 +39,7 @@ namespace InboxServerless.Core.Domain
         // ---- name ----
         public string? Name { get; init; }
         public string TimeZone { get; init; } = "UTC";
-        public InboxNotifications Notifications { get; init; } = new();
+        public InboxNotificationSettings Notifications { get; init; } = new();
 
         // ---- members ----
         public InboxMembers? Members { get; init; }
@@ -80,7 +80,7 @@ namespace InboxServerless.Core.Domain
     }
 
     /// <summary>The inbox's name, and optionally its time zone and notifications (as in <see cref="InboxSettings"/>).</summary>
-    public sealed record NameInput(string Name, string TimeZone = "UTC", InboxNotifications? Notifications = null) : StepInput
+    public sealed record NameInput(string Name, string TimeZone = "UTC", InboxNotificationSettings? Notifications = null) : StepInput
     {
         public override WizardStepName Step => WizardStepName.Name;
     }

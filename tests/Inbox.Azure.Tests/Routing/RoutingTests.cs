@@ -69,7 +69,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         containers.Dispose();
     }
 
-    private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotifications? notifications = null)
+    private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotificationSettings? notifications = null)
     {
         var inbox = (await admin.Create(AdminCaller, new InboxSettings { Name = "Inbox " + Guid.NewGuid().ToString("N")[..6], Notifications = notifications ?? new() }, default)).Value!;
         var connected = await admin.ConnectChannel(AdminCaller, inbox.Value.Id, channel, default);
@@ -200,7 +200,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         var routing = new Routing { Assignment = new Assignment { Mode = AssignmentMode.ContactOwner } }; // new contacts have no owner
         var (inboxId, _) = await Inbox(Email("owners@acme.test", routing),
-            new InboxNotifications { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.com/services/T1/B1/X1" });
+            new InboxNotificationSettings { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.com/services/T1/B1/X1" });
 
         var first = await Route(Mail("owners@acme.test", "jo@customer.test", "<o1@customer.test>", T0));
         await Route(Mail("owners@acme.test", "jo@customer.test", "<o1@customer.test>", T0)); // redelivered
@@ -214,7 +214,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
 
     private static readonly Routing NobodyToAssign = new() { Assignment = new Assignment { Mode = AssignmentMode.ContactOwner } };
 
-    private static InboxNotifications EmailAndSlack => new() { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.com/services/T1/B1/X1" };
+    private static InboxNotificationSettings EmailAndSlack => new() { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.com/services/T1/B1/X1" };
 
     [Fact]
     public async Task A_slack_notice_that_fails_for_a_while_is_retried_and_the_mail_is_not_sent_again()

@@ -30,6 +30,7 @@ public sealed class RoutingActivities(
     IDirectoryStore directories,
     IMailSender mail,
     ISlackNotifier slack,
+    ISecretStore secrets,
     TimeProvider clock,
     MessengerReplies? messenger = null,
     int maxTicketsPerContact = TicketRules.MaxTicketsPerContact)
@@ -147,8 +148,8 @@ public sealed class RoutingActivities(
         if (current is null || current.Value.AssigneeId is not null) return false;
         var c = current.Value;
         var email = c.FallbackEmailNotifiedAt is null ? target.Notifications.FallbackEmail : null;
-        var webhook = c.SlackNotifiedAt is null && c.SlackNoticeFailedAt is null ? target.Notifications.SlackWebhookUrl : null;
-        if (email is null && webhook is null) return false;
+        var slackDue = c.SlackNotifiedAt is null && c.SlackNoticeFailedAt is null && target.Notifications.Slack.Configured;
+        if (email is null && !slackDue) return false;
 
         var text = $"A new conversation in {target.InboxName} could not be assigned to anyone (from {c.SenderId}).";
         if (email is not null)
@@ -158,9 +159,13 @@ public sealed class RoutingActivities(
             current = await Record(current, x => x with { FallbackEmailNotifiedAt = clock.GetUtcNow() }, ct);
         }
 
-        if (webhook is not null)
+        if (slackDue)
         {
-            var posted = await slack.Post(webhook, text, ct); // a transient failure throws: the activity is retried
+            // The URL is a credential: only the secret store holds it. Removed meanwhile: nothing to post to, for good.
+            var webhook = await secrets.Get(SecretNames.SlackWebhook(target.InboxId), ct);
+            var posted = webhook is null
+                ? new SlackPostResult("The inbox's Slack webhook is no longer set.")
+                : await slack.Post(webhook, text, ct); // a transient failure throws: the activity is retried
             current = await Record(current, x => posted.IsSent
                 ? x with { SlackNotifiedAt = clock.GetUtcNow() }
                 : x with { SlackNoticeFailedAt = clock.GetUtcNow(), RoutingNote = $"Nobody could be assigned, and the Slack notice failed: {posted.Failure}" }, ct);
