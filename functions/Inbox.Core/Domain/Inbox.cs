@@ -45,6 +45,7 @@ public sealed record InboxNotificationSettings
 
     public string? FallbackEmail { get; init; }
 
+    [Json.WriteOnly]
     public string? SlackWebhookUrl
     {
         get => slackWebhookUrl;
