@@ -64,6 +64,9 @@ public sealed record InboxNotificationSettings
     [JsonIgnore]
     public string? NewSlackWebhookUrl => string.IsNullOrEmpty(SlackWebhookUrl) ? null : SlackWebhookUrl;
 
+    /// <summary>These settings as they may be shown: the webhook URL left out.</summary>
+    public InboxNotificationSettings WithoutSecret() => new() { FallbackEmail = FallbackEmail };
+
     /// <summary>What the inbox shows of Slack after this change, given what it showed before.</summary>
     public SlackWebhookState SlackAfter(SlackWebhookState before) =>
         !SlackWebhookUrlGiven ? before : NewSlackWebhookUrl is { } url ? SlackWebhookState.Of(url) : SlackWebhookState.None;

@@ -64,6 +64,9 @@ namespace InboxServerless.Core.Domain
         /// <summary>An idle wizard ends then, leaving nothing behind; each accepted step moves it on by <see cref="IdleTimeout"/>.</summary>
         public required DateTimeOffset ExpiresAt { get; init; }
         public required TimeSpan IdleTimeout { get; init; }
+
+        /// <summary>The state as shown (its custom status is visible): without the Slack webhook URL, a credential.</summary>
+        public WizardState Published() => this with { Notifications = Notifications.WithoutSecret() };
     }
 
     /// <summary>One step's payload, as submitted. The channel and settings steps carry the body of a channel's connect.</summary>
