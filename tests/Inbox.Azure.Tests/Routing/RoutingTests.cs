@@ -271,6 +271,32 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_slack_webhook_lives_in_the_secret_store_kept_when_omitted_removed_by_empty_and_deleted_with_the_inbox()
+    {
+        const string url = "https://hooks.slack.com/services/T9/B9/X9";
+        var created = (await admin.Create(AdminCaller, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = url } }, default)).Value!;
+        var name = SecretNames.SlackWebhook(created.Value.Id);
+        Assert.Equal(url, await secrets.Get(name, default));
+
+        var kept = (await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets" }, created.ETag, default)).Value!;
+        Assert.Equal(url, await secrets.Get(name, default));
+        Assert.True(kept.Value.Notifications.Slack.Configured);
+
+        var removed = (await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = "" } }, kept.ETag, default)).Value!;
+        Assert.Null(await secrets.Get(name, default));
+        Assert.False(removed.Value.Notifications.Slack.Configured);
+
+        var stale = await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = url } }, kept.ETag, default);
+        Assert.Equal(ProblemKind.PreconditionFailed, stale.Problem?.Kind);
+        Assert.Null(await secrets.Get(name, default)); // a refused update does not replace the secret
+
+        await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = url } }, removed.ETag, default);
+        Assert.Equal(url, await secrets.Get(name, default));
+        Assert.True((await admin.Delete(AdminCaller, created.Value.Id, null, default)).IsSuccess);
+        Assert.Null(await secrets.Get(name, default));
+    }
+
+    [Fact]
     public async Task A_contact_at_its_ticket_limit_keeps_its_conversation_with_the_reason()
     {
         var (inboxId, _) = await Inbox(Email("limits@acme.test", TeamWithTickets));
