@@ -50,7 +50,8 @@ public static class Composition
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());
-        services.AddHttpClient<ISlackNotifier, SlackWebhookNotifier>();
+        // Every URL a user supplied is reached through the outbound guard (Inbox.Azure/Http/OutboundGuard.cs).
+        services.AddSlackNotifier();
         return services;
     }
 }

@@ -47,6 +47,34 @@ public class InboxJsonTests
         Assert.Equal("https://hooks.slack.com/x", settings.Notifications.SlackWebhookUrl);
     }
 
+    [Theory]
+    [InlineData("""{ "name": "S", "notifications": { "fallbackEmail": "a@b.com" } }""", false, null)]
+    [InlineData("""{ "name": "S" }""", false, null)]
+    [InlineData("""{ "name": "S", "notifications": { "slackWebhookUrl": null } }""", true, null)]
+    [InlineData("""{ "name": "S", "notifications": { "slackWebhookUrl": "" } }""", true, null)]
+    [InlineData("""{ "name": "S", "notifications": { "slackWebhookUrl": "https://hooks.slack.com/services/T/B/X" } }""", true, "hooks.slack.com")]
+    public void The_slack_webhook_omitted_is_kept_and_null_or_empty_removes_it(string json, bool given, string? host)
+    {
+        var notifications = Read<InboxSettings>(json).Notifications;
+        var before = SlackWebhookState.Of("https://hooks.slack.com/services/OLD/OLD/OLD");
+
+        Assert.Equal(given, notifications.SlackWebhookUrlGiven);
+        var after = notifications.SlackAfter(before);
+        Assert.Equal(given ? host : "hooks.slack.com", after.Host);
+        Assert.Equal(!given || host is not null, after.Configured);
+    }
+
+    [Fact]
+    public void An_inbox_written_out_has_no_slack_url_only_whether_one_is_set_and_its_host()
+    {
+        var settings = Read<InboxSettings>("""{ "name": "S", "notifications": { "slackWebhookUrl": "https://hooks.slack.com/services/T/B/SECRET" } }""");
+
+        var json = Write(Inbox.Create("i1", "acme", settings, DateTimeOffset.UnixEpoch));
+
+        Assert.DoesNotContain("SECRET", json);
+        Assert.Contains("\"slack\":{\"configured\":true,\"host\":\"hooks.slack.com\"}", json);
+    }
+
     [Fact]
     public void Inbox_settings_name_alone_takes_the_defaults()
     {

@@ -109,7 +109,7 @@ public class InboxRulesTests
     [InlineData("alerts@acme.com")]
     [InlineData("first.last+inbox@mail.acme.co.uk")]
     public void Fallback_email_address_is_accepted(string address) =>
-        Valid(Validate(Settings() with { Notifications = new InboxNotifications { FallbackEmail = address } }));
+        Valid(Validate(Settings() with { Notifications = new InboxNotificationSettings { FallbackEmail = address } }));
 
     [Theory]
     [InlineData("")]
@@ -118,31 +118,49 @@ public class InboxRulesTests
     [InlineData("Alerts <alerts@acme.com>")]
     [InlineData("alerts@@acme.com")]
     public void Fallback_email_that_is_not_an_address_is_refused(string address) =>
-        InvalidOn(Validate(Settings() with { Notifications = new InboxNotifications { FallbackEmail = address } }),
+        InvalidOn(Validate(Settings() with { Notifications = new InboxNotificationSettings { FallbackEmail = address } }),
             "notifications.fallbackEmail");
 
     [Fact]
     public void Fallback_email_longer_than_254_characters_is_refused() =>
         InvalidOn(Validate(Settings() with
         {
-            Notifications = new InboxNotifications { FallbackEmail = new string('a', 64) + "@" + new string('b', 186) + ".com" },
+            Notifications = new InboxNotificationSettings { FallbackEmail = new string('a', 64) + "@" + new string('b', 186) + ".com" },
         }), "notifications.fallbackEmail");
 
     [Fact]
     public void Slack_webhook_over_https_is_accepted() =>
         Valid(Validate(Settings() with
         {
-            Notifications = new InboxNotifications { SlackWebhookUrl = "https://hooks.slack.com/services/T000/B000/XXXX" },
+            Notifications = new InboxNotificationSettings { SlackWebhookUrl = "https://hooks.slack.com/services/T000/B000/XXXX" },
         }));
+
+    [Theory]
+    [InlineData("https://HOOKS.slack.com/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com:443/services/T000/B000/XXXX")]
+    public void Slack_webhook_on_slacks_host_in_any_case_and_its_default_port_is_accepted(string url) =>
+        Valid(Validate(Settings() with { Notifications = new InboxNotificationSettings { SlackWebhookUrl = url } }));
 
     [Theory]
     [InlineData("http://hooks.slack.com/services/T000/B000/XXXX")]
     [InlineData("ftp://hooks.slack.com/x")]
     [InlineData("hooks.slack.com/services/T000")]
     [InlineData("/services/T000")]
-    [InlineData("")]
-    public void Slack_webhook_that_is_not_absolute_https_is_refused(string url) =>
-        InvalidOn(Validate(Settings() with { Notifications = new InboxNotifications { SlackWebhookUrl = url } }),
+    [InlineData(" ")]
+    // Only Slack's incoming-webhook host: anything else would make the app connect where an admin points it.
+    [InlineData("https://127.0.0.1:7394/x")]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://localhost/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com.evil.test/services/T000/B000/XXXX")]
+    [InlineData("https://evil.test/hooks.slack.com/services/T000")]
+    [InlineData("https://user:pass@hooks.slack.com/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com@evil.test/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com:8443/services/T000/B000/XXXX")]
+    [InlineData("https://hooks.slack.com/api/other")]
+    [InlineData("https://hooks.slack.com/services/")]
+    [InlineData("https://[::1]/services/T000/B000/XXXX")]
+    public void Slack_webhook_that_is_not_a_slack_incoming_webhook_is_refused(string url) =>
+        InvalidOn(Validate(Settings() with { Notifications = new InboxNotificationSettings { SlackWebhookUrl = url } }),
             "notifications.slackWebhookUrl");
 
     [Fact]
@@ -153,7 +171,7 @@ public class InboxRulesTests
             Name = "",
             Members = new InboxMembers(),
             TimeZone = "Mars/Olympus",
-            Notifications = new InboxNotifications { FallbackEmail = "x", SlackWebhookUrl = "http://x" },
+            Notifications = new InboxNotificationSettings { FallbackEmail = "x", SlackWebhookUrl = "http://x" },
         };
 
         var fields = Validate(settings).Errors.Select(e => e.Field).ToHashSet();

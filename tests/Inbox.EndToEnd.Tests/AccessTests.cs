@@ -53,6 +53,58 @@ public sealed class AccessTests(DevHostFixture host)
     }
 
     [Fact]
+    public async Task Nobody_reads_the_slack_webhook_url_back_neither_a_member_nor_an_admin()
+    {
+        using var admin = host.Admin(account);
+        using var member = host.As(account, "alice");
+        const string url = "https://hooks.slack.com/services/T000/B000/SECRETSECRET";
+        var created = await admin.Send(HttpMethod.Post, "api/inboxes",
+            $$$"""{"name":"Alerts","members":{"everyone":true},"notifications":{"fallbackEmail":"leads@contoso.com","slackWebhookUrl":"{{{url}}}"}}""")
+            .Expect(HttpStatusCode.Created);
+        var createdBody = await created.Content.ReadAsStringAsync();
+        var id = (await created.Body())["id"]!.GetValue<string>();
+
+        var readings = new List<string> { createdBody };
+        foreach (var reader in new[] { admin, member })
+        {
+            readings.Add(await (await reader.GetAsync($"api/inboxes/{id}").Expect(HttpStatusCode.OK)).Content.ReadAsStringAsync());
+            readings.Add(await (await reader.GetAsync("api/inboxes").Expect(HttpStatusCode.OK)).Content.ReadAsStringAsync());
+        }
+
+        foreach (var body in readings)
+        {
+            Assert.DoesNotContain("SECRETSECRET", body);
+            Assert.DoesNotContain("slackWebhookUrl", body);
+        }
+
+        var notifications = (await (await member.GetAsync($"api/inboxes/{id}").Expect(HttpStatusCode.OK)).Body())["notifications"]!;
+        Assert.True(notifications["slack"]!["configured"]!.GetValue<bool>());
+        Assert.Equal("hooks.slack.com", notifications["slack"]!["host"]!.GetValue<string>());
+
+        // An update that omits the URL keeps it; "" removes it.
+        var kept = await admin.Send(HttpMethod.Put, $"api/inboxes/{id}", """{"name":"Alerts","notifications":{"fallbackEmail":"leads@contoso.com"}}""",
+            ifMatch: created.ETag()).Expect(HttpStatusCode.OK);
+        Assert.True((await kept.Body())["notifications"]!["slack"]!["configured"]!.GetValue<bool>());
+        var removed = await admin.Send(HttpMethod.Put, $"api/inboxes/{id}", """{"name":"Alerts","notifications":{"slackWebhookUrl":""}}""",
+            ifMatch: kept.ETag()).Expect(HttpStatusCode.OK);
+        Assert.False((await removed.Body())["notifications"]!["slack"]!["configured"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:7394/x")]
+    [InlineData("https://169.254.169.254/latest")]
+    [InlineData("https://evil.test/services/T/B/X")]
+    public async Task A_slack_webhook_that_is_not_slacks_is_refused_naming_the_field(string url)
+    {
+        using var admin = host.Admin(account);
+
+        var refused = await admin.Send(HttpMethod.Post, "api/inboxes", $$$"""{"name":"Alerts","notifications":{"slackWebhookUrl":"{{{url}}}"}}""")
+            .Problem(HttpStatusCode.BadRequest);
+
+        Assert.Contains("notifications.slackWebhookUrl", refused);
+    }
+
+    [Fact]
     public async Task The_same_name_may_be_used_in_another_account()
     {
         using var admin = host.Admin(account);

@@ -12,10 +12,13 @@ public sealed record Disconnected(IReadOnlyList<string> Leftovers);
 /// <summary>The admin's use cases for inboxes and their channels.</summary>
 /// <param name="resolver">Told when an inbox changes, so routing sees its channels at once.</param>
 /// <param name="connector">What a channel keeps at its provider (a page's subscription, token and greeting).</param>
+/// <param name="secrets">Where an inbox's Slack webhook URL is kept (a credential: never on the inbox).</param>
 public sealed class InboxAdmin(
     IInboxStore inboxes, IChannelBindingStore bindings, IDirectoryStore directories, TimeProvider clock, ChannelResolver? resolver = null,
-    IChannelConnector? connector = null)
+    IChannelConnector? connector = null, ISecretStore? secrets = null)
 {
+    private ISecretStore Secrets => secrets ?? throw new InvalidOperationException("This host has no secret store for Slack webhooks.");
+
     public const int MaxPageSize = 100;
 
     /// <summary>A merge (connect, disconnect) re-reads and retries this often when someone else wrote the inbox meanwhile.</summary>
@@ -36,9 +39,13 @@ public sealed class InboxAdmin(
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
 
         var inbox = Inbox.Create(inboxId, caller.AccountId, settings, clock.GetUtcNow());
+        // The secret first, so that an inbox that says it has a webhook has one.
+        var webhook = settings.Notifications.NewSlackWebhookUrl;
+        if (webhook is not null) await Secrets.Set(SecretNames.SlackWebhook(inboxId), webhook, ct);
         var created = await inboxes.Create(inbox, ct);
         // The store answers a conflict for a taken id as for a taken name: an inbox under this id is the one made before.
         if (created.Problem?.Kind == ProblemKind.Conflict && await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is { } earlier) return earlier;
+        if (!created.IsSuccess && webhook is not null) await Secrets.Delete(SecretNames.SlackWebhook(inboxId), ct);
         return NameConflict(created, inbox.Name);
     }
 
@@ -77,7 +84,20 @@ public sealed class InboxAdmin(
         if (ifMatch is null) return IfMatchRequired;
         var validation = InboxRules.Validate(settings, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
-        return Changed(inboxId, NameConflict(await inboxes.Replace(found.Value.With(settings, clock.GetUtcNow()), ifMatch, ct), settings.Name));
+
+        // A new webhook URL goes to the secret store before the inbox says so; a stale ETag is refused before, so that
+        // a change that cannot be saved does not replace the secret. Omitted, the URL is kept; null or "" removes it.
+        var notifications = settings.Notifications;
+        if (notifications.NewSlackWebhookUrl is { } webhook)
+        {
+            if (ifMatch is not "*" && ifMatch != found.ETag) return Problem.StaleETag;
+            await Secrets.Set(SecretNames.SlackWebhook(inboxId), webhook, ct);
+        }
+
+        var saved = Changed(inboxId, NameConflict(await inboxes.Replace(found.Value.With(settings, clock.GetUtcNow()), ifMatch, ct), settings.Name));
+        if (saved.IsSuccess && notifications.SlackWebhookUrlGiven && notifications.NewSlackWebhookUrl is null && secrets is not null)
+            await secrets.Delete(SecretNames.SlackWebhook(inboxId), ct);
+        return saved;
     }
 
     public async Task<Outcome<Disconnected>> Delete(Caller caller, string inboxId, string? ifMatch, CancellationToken ct)
@@ -91,6 +111,19 @@ public sealed class InboxAdmin(
         var leftovers = new List<string>();
         foreach (var channel in found.Value.Channels)
             leftovers.AddRange(await Release(caller.AccountId, inboxId, channel, ct));
+        // Deleted whether or not the inbox says it has one (a crash may have left one behind); best effort, as a page's.
+        if (secrets is not null)
+        {
+            try
+            {
+                await secrets.Delete(SecretNames.SlackWebhook(inboxId), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                leftovers.Add($"The inbox's Slack webhook secret could not be deleted: {e.Message}");
+            }
+        }
+
         return new Disconnected(leftovers);
     }
 

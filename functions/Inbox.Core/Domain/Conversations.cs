@@ -93,6 +93,24 @@ public sealed record Conversation
     /// </summary>
     public DateTimeOffset? GreetingFailedAt { get; init; }
 
+    /// <summary>
+    /// The channel's id of the message that opened the conversation: that event, redelivered, is the conversation's first
+    /// again, so what its routing left undone (a notice not yet sent) is tried again.
+    /// </summary>
+    public string? OpenedBy { get; init; }
+
+    /// <summary>When the inbox's fallback address was told nobody could be assigned: once, never again.</summary>
+    public DateTimeOffset? FallbackEmailNotifiedAt { get; init; }
+
+    /// <summary>When the inbox's Slack webhook was told nobody could be assigned: once, never again.</summary>
+    public DateTimeOffset? SlackNotifiedAt { get; init; }
+
+    /// <summary>
+    /// When the Slack notice failed for good (Slack refused it, or the address was refused; the reason is the
+    /// <see cref="RoutingNote"/>): it is not tried again, so a redelivered event does not post again and again.
+    /// </summary>
+    public DateTimeOffset? SlackNoticeFailedAt { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>The newest message's time, whatever the order the messages arrived in.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace InboxServerless.Core.Domain;
 
 /// <summary>Who belongs to an inbox: everyone in the account, or specific users and teams.</summary>
@@ -14,11 +16,60 @@ public sealed record InboxMembers
         TeamIds.Any(t => directory.FindTeam(t)?.MemberIds.Contains(userId) == true);
 }
 
-/// <summary>Where the inbox tells people about conversations nobody could be assigned.</summary>
+/// <summary>
+/// Where the inbox tells people about conversations nobody could be assigned, as kept on the inbox and shown. The Slack
+/// webhook URL is a credential: it lives in the secret store (<see cref="Ports.SecretNames.SlackWebhook"/>), and the
+/// inbox knows only whether one is set and its host.
+/// </summary>
 public sealed record InboxNotifications
 {
     public string? FallbackEmail { get; init; }
-    public string? SlackWebhookUrl { get; init; }
+    public SlackWebhookState Slack { get; init; } = SlackWebhookState.None;
+}
+
+/// <summary>Whether the inbox has a Slack webhook, and its host; never the URL.</summary>
+public sealed record SlackWebhookState(bool Configured, string? Host)
+{
+    public static readonly SlackWebhookState None = new(false, null);
+
+    public static SlackWebhookState Of(string url) => new(true, new Uri(url).IdnHost.ToLowerInvariant());
+}
+
+/// <summary>
+/// The notifications of a create or update. <see cref="SlackWebhookUrl"/> is write-only: never shown. Omitted, the
+/// inbox keeps the one it has; <c>null</c> or <c>""</c> removes it.
+/// </summary>
+public sealed record InboxNotificationSettings
+{
+    private readonly string? slackWebhookUrl;
+
+    public string? FallbackEmail { get; init; }
+
+    [Json.WriteOnly]
+    public string? SlackWebhookUrl
+    {
+        get => slackWebhookUrl;
+        init
+        {
+            slackWebhookUrl = value;
+            SlackWebhookUrlGiven = true;
+        }
+    }
+
+    /// <summary>The body named <c>slackWebhookUrl</c> (the serializer sets only the fields it reads).</summary>
+    [JsonIgnore]
+    public bool SlackWebhookUrlGiven { get; private init; }
+
+    /// <summary>The URL to keep in the secret store, when a non-empty one was given.</summary>
+    [JsonIgnore]
+    public string? NewSlackWebhookUrl => string.IsNullOrEmpty(SlackWebhookUrl) ? null : SlackWebhookUrl;
+
+    /// <summary>These settings as they may be shown: the webhook URL left out.</summary>
+    public InboxNotificationSettings WithoutSecret() => new() { FallbackEmail = FallbackEmail };
+
+    /// <summary>What the inbox shows of Slack after this change, given what it showed before.</summary>
+    public SlackWebhookState SlackAfter(SlackWebhookState before) =>
+        !SlackWebhookUrlGiven ? before : NewSlackWebhookUrl is { } url ? SlackWebhookState.Of(url) : SlackWebhookState.None;
 }
 
 /// <summary>What an admin chooses for an inbox; the request body of create and update.</summary>
@@ -30,7 +81,7 @@ public sealed record InboxSettings
     /// <summary>IANA time zone the inbox's office hours are kept in.</summary>
     public string TimeZone { get; init; } = "UTC";
 
-    public InboxNotifications Notifications { get; init; } = new();
+    public InboxNotificationSettings Notifications { get; init; } = new();
 }
 
 /// <summary>A shared inbox of one account, with the channels connected to it.</summary>
@@ -46,7 +97,10 @@ public sealed record Inbox(
     DateTimeOffset UpdatedAt)
 {
     public static Inbox Create(string id, string accountId, InboxSettings settings, DateTimeOffset now) =>
-        new(id, accountId, settings.Name.Trim(), settings.Members, settings.TimeZone, settings.Notifications, [], now, now);
+        new(id, accountId, settings.Name.Trim(), settings.Members, settings.TimeZone, Shown(settings.Notifications, SlackWebhookState.None), [], now, now);
+
+    private static InboxNotifications Shown(InboxNotificationSettings settings, SlackWebhookState before) =>
+        new() { FallbackEmail = settings.FallbackEmail, Slack = settings.SlackAfter(before) };
 
     /// <summary>Names are unique within an account as people read them: look-alikes are one name (<see cref="Rules.NameRules.Key"/>).</summary>
     public static string NameKey(string name) => Rules.NameRules.Key(name);
@@ -56,7 +110,7 @@ public sealed record Inbox(
         Name = settings.Name.Trim(),
         Members = settings.Members,
         TimeZone = settings.TimeZone,
-        Notifications = settings.Notifications,
+        Notifications = Shown(settings.Notifications, Notifications.Slack),
         UpdatedAt = now,
     };
 

@@ -21,7 +21,9 @@ public static class InboxRules
         var fallback = settings.Notifications.FallbackEmail;
         v.Check(fallback is null || IsEmailAddress(fallback), "notifications.fallbackEmail", "Not an e-mail address.");
         var slack = settings.Notifications.SlackWebhookUrl;
-        v.Check(slack is null || IsHttpsUrl(slack), "notifications.slackWebhookUrl", "Must be an absolute https URL.");
+        // null or "" removes the webhook.
+        v.Check(string.IsNullOrEmpty(slack) || IsSlackWebhookUrl(slack), "notifications.slackWebhookUrl",
+            $"Must be a Slack incoming webhook: https://{SlackWebhookHost}/services/….");
         return v;
     }
 
@@ -48,6 +50,20 @@ public static class InboxRules
     public static bool IsEmailAddress(string value) =>
         value.Length <= 254 && MailAddress.TryCreate(value.Trim(), out var address) && address.Address == value.Trim() &&
         address.Host.Contains('.');
+
+    /// <summary>The one host a Slack incoming webhook lives on.</summary>
+    public const string SlackWebhookHost = "hooks.slack.com";
+
+    /// <summary>
+    /// Slack's incoming webhooks only (<c>https://hooks.slack.com/services/…</c>, no user info, default port): the app
+    /// posts to this URL, so any other host would let an admin make it connect anywhere (server-side request forgery).
+    /// The outbound guard checks the address again at connect time.
+    /// </summary>
+    public static bool IsSlackWebhookUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps &&
+        uri.IdnHost.Equals(SlackWebhookHost, StringComparison.OrdinalIgnoreCase) && uri.UserInfo.Length == 0 &&
+        uri.IsDefaultPort && uri.AbsolutePath.StartsWith("/services/", StringComparison.Ordinal) &&
+        uri.AbsolutePath.Length > "/services/".Length;
 
     public static bool IsHttpsUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;

@@ -39,7 +39,7 @@ namespace InboxServerless.Core.Domain
         // ---- name ----
         public string? Name { get; init; }
         public string TimeZone { get; init; } = "UTC";
-        public InboxNotifications Notifications { get; init; } = new();
+        public InboxNotificationSettings Notifications { get; init; } = new();
 
         // ---- members ----
         public InboxMembers? Members { get; init; }
@@ -64,6 +64,9 @@ namespace InboxServerless.Core.Domain
         /// <summary>An idle wizard ends then, leaving nothing behind; each accepted step moves it on by <see cref="IdleTimeout"/>.</summary>
         public required DateTimeOffset ExpiresAt { get; init; }
         public required TimeSpan IdleTimeout { get; init; }
+
+        /// <summary>The state as shown (its custom status is visible): without the Slack webhook URL, a credential.</summary>
+        public WizardState Published() => this with { Notifications = Notifications.WithoutSecret() };
     }
 
     /// <summary>One step's payload, as submitted. The channel and settings steps carry the body of a channel's connect.</summary>
@@ -80,7 +83,7 @@ namespace InboxServerless.Core.Domain
     }
 
     /// <summary>The inbox's name, and optionally its time zone and notifications (as in <see cref="InboxSettings"/>).</summary>
-    public sealed record NameInput(string Name, string TimeZone = "UTC", InboxNotifications? Notifications = null) : StepInput
+    public sealed record NameInput(string Name, string TimeZone = "UTC", InboxNotificationSettings? Notifications = null) : StepInput
     {
         public override WizardStepName Step => WizardStepName.Name;
     }

@@ -89,6 +89,8 @@ public sealed class OpenApiSchemas(JsonSerializerOptions options)
     {
         if (node is not JsonObject schema) return node;
         Canonical(schema);
+        if (context.PropertyInfo?.AttributeProvider?.IsDefined(typeof(Core.Json.WriteOnlyAttribute), inherit: false) == true)
+            schema["writeOnly"] = true;
 
         var info = context.TypeInfo;
         if (info.Kind != JsonTypeInfoKind.Object) return schema;

@@ -40,11 +40,11 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         await directory.Save(new User("ann", Account, "Ann Lee", "ann@acme.test", true, false), default);
         await inboxes.Create(Inbox.Create("inbox-1", Account, new InboxSettings
         {
-            Name = "Support", Notifications = new InboxNotifications { FallbackEmail = "support-leads@acme.test" },
+            Name = "Support", Notifications = new InboxNotificationSettings { FallbackEmail = "support-leads@acme.test" },
         }, T0), default);
         await inboxes.Create(Inbox.Create("inbox-2", Account, new InboxSettings
         {
-            Name = "Sales", Notifications = new InboxNotifications { FallbackEmail = "sales-leads@acme.test" },
+            Name = "Sales", Notifications = new InboxNotificationSettings { FallbackEmail = "sales-leads@acme.test" },
         }, T0), default);
     }
 
@@ -267,7 +267,7 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         var store = provider.GetRequiredService<IConversationStore>();
         await provider.GetRequiredService<IInboxStore>().Create(Inbox.Create("inbox-1", Account, new InboxSettings
         {
-            Name = "Support", Notifications = new InboxNotifications { FallbackEmail = "leads@acme.test" },
+            Name = "Support", Notifications = new InboxNotificationSettings { FallbackEmail = "leads@acme.test" },
         }, T0), default);
         await store.CreateOrGet(new Conversation
         {

@@ -1,5 +1,6 @@
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
+using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
@@ -37,6 +38,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
                 .AddSingleton<TimeProvider>(clock)
                 .AddSingleton<IMailSender, OutboxMailSender>()
                 .AddSingleton<ISlackNotifier, NoSlack>()
+                .AddSingleton<ISecretStore, InMemorySecretStore>()
                 .AddSingleton<ChannelResolver>()
                 .AddSingleton(sp => ActivatorUtilities.CreateInstance<RoutingActivities>(sp))
                 .AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp))
@@ -237,6 +239,6 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
 
     private sealed class NoSlack : ISlackNotifier
     {
-        public Task Post(string webhookUrl, string text, CancellationToken ct) => Task.CompletedTask;
+        public Task<SlackPostResult> Post(string webhookUrl, string text, CancellationToken ct) => Task.FromResult(SlackPostResult.Sent);
     }
 }

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using InboxServerless.Azure;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
@@ -22,7 +25,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly ManualClock clock = new(T0);
     private readonly OutboxMailSender mail = new();
-    private readonly RecordingSlack slack = new();
+    private readonly FakeSlack slack = new();
     private readonly RecordingMeta meta = new();
     private readonly InMemorySecretStore secrets = new();
     private DurableTaskTestHost host = null!;
@@ -40,7 +43,8 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton(containers).AddCosmosStoreAdapters();
                 services.AddSingleton<TimeProvider>(clock);
                 services.AddSingleton<IMailSender>(mail);
-                services.AddSingleton<ISlackNotifier>(slack);
+                // The real notifier; only Slack's HTTP answers are faked.
+                services.AddSingleton<ISlackNotifier>(new SlackWebhookNotifier(new HttpClient(slack)));
                 services.AddSingleton<ChannelResolver>();
                 services.AddSingleton<IMessengerApi>(meta);
                 services.AddSingleton<ISecretStore>(secrets);
@@ -65,7 +69,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         containers.Dispose();
     }
 
-    private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotifications? notifications = null)
+    private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotificationSettings? notifications = null)
     {
         var inbox = (await admin.Create(AdminCaller, new InboxSettings { Name = "Inbox " + Guid.NewGuid().ToString("N")[..6], Notifications = notifications ?? new() }, default)).Value!;
         var connected = await admin.ConnectChannel(AdminCaller, inbox.Value.Id, channel, default);
@@ -196,7 +200,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         var routing = new Routing { Assignment = new Assignment { Mode = AssignmentMode.ContactOwner } }; // new contacts have no owner
         var (inboxId, _) = await Inbox(Email("owners@acme.test", routing),
-            new InboxNotifications { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.test/T1" });
+            new InboxNotificationSettings { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.com/services/T1/B1/X1" });
 
         var first = await Route(Mail("owners@acme.test", "jo@customer.test", "<o1@customer.test>", T0));
         await Route(Mail("owners@acme.test", "jo@customer.test", "<o1@customer.test>", T0)); // redelivered
@@ -204,8 +208,92 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
 
         Assert.Null(first.AssigneeId);
         Assert.Equal("leads@acme.test", Assert.Single(mail.Sent).To);
-        Assert.Equal("https://hooks.slack.test/T1", Assert.Single(slack.Posts).Url);
+        Assert.Equal("https://hooks.slack.com/services/T1/B1/X1", Assert.Single(slack.Posts).Url);
         Assert.NotNull((await conversations.Find(inboxId, first.ConversationId!, default))!.Value.RoutingNote);
+    }
+
+    private static readonly Routing NobodyToAssign = new() { Assignment = new Assignment { Mode = AssignmentMode.ContactOwner } };
+
+    private static InboxNotificationSettings EmailAndSlack => new() { FallbackEmail = "leads@acme.test", SlackWebhookUrl = "https://hooks.slack.com/services/T1/B1/X1" };
+
+    [Fact]
+    public async Task A_slack_notice_that_fails_for_a_while_is_retried_and_the_mail_is_not_sent_again()
+    {
+        var (inboxId, _) = await Inbox(Email("flaky@acme.test", NobodyToAssign), EmailAndSlack);
+        slack.Answers.Enqueue(HttpStatusCode.ServiceUnavailable);
+        slack.Answers.Enqueue(HttpStatusCode.InternalServerError);
+
+        var result = await Route(Mail("flaky@acme.test", "jo@customer.test", "<f1@customer.test>", T0));
+
+        Assert.Equal(3, slack.Posts.Count);
+        Assert.Single(mail.Sent);
+        var conversation = (await conversations.Find(inboxId, result.ConversationId!, default))!.Value;
+        Assert.NotNull(conversation.SlackNotifiedAt);
+        Assert.NotNull(conversation.FallbackEmailNotifiedAt);
+        Assert.Null(conversation.SlackNoticeFailedAt);
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_sends_the_notice_its_failed_routing_did_not_send()
+    {
+        var (inboxId, _) = await Inbox(Email("down@acme.test", NobodyToAssign), EmailAndSlack);
+        for (var i = 0; i < 5; i++) slack.Answers.Enqueue(HttpStatusCode.BadGateway); // every attempt of the activity
+        var e = Mail("down@acme.test", "jo@customer.test", "<d1@customer.test>", T0);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Route(e)); // the queue delivers it again
+        var redelivered = await Route(e);
+
+        Assert.Equal(6, slack.Posts.Count);
+        Assert.Single(mail.Sent);
+        Assert.NotNull((await conversations.Find(inboxId, redelivered.ConversationId!, default))!.Value.SlackNotifiedAt);
+        await Route(e);
+        Assert.Equal(6, slack.Posts.Count);
+    }
+
+    [Fact]
+    public async Task A_slack_notice_refused_for_good_is_recorded_routing_completes_and_a_redelivery_does_not_post_again()
+    {
+        var (inboxId, _) = await Inbox(Email("gone@acme.test", NobodyToAssign), EmailAndSlack);
+        slack.Answers.Enqueue(HttpStatusCode.NotFound); // the webhook was removed in Slack
+
+        var e = Mail("gone@acme.test", "jo@customer.test", "<g1@customer.test>", T0);
+        var result = await Route(e);
+        await Route(e);
+        await Route(Mail("gone@acme.test", "jo@customer.test", "<g2@customer.test>", T0.AddMinutes(1), inReplyTo: "<g1@customer.test>"));
+
+        Assert.Equal(RoutingStatus.Routed, result.Status);
+        Assert.Single(slack.Posts);
+        Assert.Single(mail.Sent);
+        var conversation = (await conversations.Find(inboxId, result.ConversationId!, default))!.Value;
+        Assert.NotNull(conversation.SlackNoticeFailedAt);
+        Assert.Null(conversation.SlackNotifiedAt);
+        Assert.Contains("404", conversation.RoutingNote);
+    }
+
+    [Fact]
+    public async Task The_slack_webhook_lives_in_the_secret_store_kept_when_omitted_removed_by_empty_and_deleted_with_the_inbox()
+    {
+        const string url = "https://hooks.slack.com/services/T9/B9/X9";
+        var created = (await admin.Create(AdminCaller, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = url } }, default)).Value!;
+        var name = SecretNames.SlackWebhook(created.Value.Id);
+        Assert.Equal(url, await secrets.Get(name, default));
+
+        var kept = (await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets" }, created.ETag, default)).Value!;
+        Assert.Equal(url, await secrets.Get(name, default));
+        Assert.True(kept.Value.Notifications.Slack.Configured);
+
+        var removed = (await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = "" } }, kept.ETag, default)).Value!;
+        Assert.Null(await secrets.Get(name, default));
+        Assert.False(removed.Value.Notifications.Slack.Configured);
+
+        var stale = await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = url } }, kept.ETag, default);
+        Assert.Equal(ProblemKind.PreconditionFailed, stale.Problem?.Kind);
+        Assert.Null(await secrets.Get(name, default)); // a refused update does not replace the secret
+
+        await admin.Update(AdminCaller, created.Value.Id, new InboxSettings { Name = "Secrets", Notifications = new() { SlackWebhookUrl = url } }, removed.ETag, default);
+        Assert.Equal(url, await secrets.Get(name, default));
+        Assert.True((await admin.Delete(AdminCaller, created.Value.Id, null, default)).IsSuccess);
+        Assert.Null(await secrets.Get(name, default));
     }
 
     [Fact]
@@ -389,14 +477,18 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => throw new NotSupportedException();
     }
 
-    private sealed class RecordingSlack : ISlackNotifier
+    /// <summary>Slack's side of an incoming webhook: answers from a script (then 200), and what was posted.</summary>
+    private sealed class FakeSlack : HttpMessageHandler
     {
         public ConcurrentQueue<(string Url, string Text)> Posts { get; } = new();
+        public ConcurrentQueue<HttpStatusCode> Answers { get; } = new();
 
-        public Task Post(string webhookUrl, string text, CancellationToken ct)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
-            Posts.Enqueue((webhookUrl, text));
-            return Task.CompletedTask;
+            var body = await request.Content!.ReadFromJsonAsync<JsonElement>(ct);
+            Posts.Enqueue((request.RequestUri!.ToString(), body.GetProperty("text").GetString()!));
+            var status = Answers.TryDequeue(out var scripted) ? scripted : HttpStatusCode.OK;
+            return new HttpResponseMessage(status) { Content = new StringContent(status == HttpStatusCode.OK ? "ok" : "no_service") };
         }
     }
 }

@@ -23,6 +23,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly FlakyConnector connector = new();
+    private readonly InMemorySecretStore secrets = new();
     private FlakyInboxStore inboxStore = null!;
     private DurableTaskTestHost host = null!;
     private InboxAdmin admin = null!;
@@ -43,6 +44,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton<IChannelBindingStore, CosmosChannelBindingStore>();
                 services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();
                 services.AddSingleton<IChannelConnector>(connector);
+                services.AddSingleton<ISecretStore>(secrets);
                 services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp));
                 services.AddSingleton<SetupWizardActivities>();
             },
@@ -180,6 +182,25 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
 
         Assert.Equal(WizardStatus.Created, created.Status);
         Assert.Equal(0, connector.Calls);
+    }
+
+    [Fact]
+    public async Task The_wizard_never_shows_the_slack_webhook_url_and_the_inbox_it_makes_keeps_it_as_a_secret()
+    {
+        const string url = "https://hooks.slack.com/services/T1/B1/SECRETSECRET";
+        var id = await Start();
+        var named = await Step(id, new NameInput("Alerts", Notifications: new InboxNotificationSettings { SlackWebhookUrl = url }));
+        await Step(id, new MembersInput(InboxMembers.All));
+        await Step(id, new ChannelInput(new FormChannel { FormId = "alerts" }));
+        await Step(id, new SettingsInput(new FormChannel { FormId = "alerts" }));
+
+        var created = await Step(id, new ReviewInput(true));
+
+        foreach (var shown in new[] { named, await State(id), created })
+            Assert.DoesNotContain("SECRETSECRET", System.Text.Json.JsonSerializer.Serialize(shown, Core.Json.InboxJson.Api));
+        Assert.Equal(WizardStatus.Created, created.Status);
+        Assert.Equal(new SlackWebhookState(true, "hooks.slack.com"), (await admin.Get(Admin, created.InboxId!, default)).Value!.Value.Notifications.Slack);
+        Assert.Equal(url, await secrets.Get(SecretNames.SlackWebhook(created.InboxId!), default));
     }
 
     // ---- invalid steps ----

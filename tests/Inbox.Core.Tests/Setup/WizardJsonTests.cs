@@ -45,7 +45,7 @@ public sealed class WizardJsonTests
 
     public static TheoryData<StepInput> Inputs() =>
     [
-        new NameInput("Support", "Europe/Paris", new InboxNotifications { FallbackEmail = "a@b.test" }),
+        new NameInput("Support", "Europe/Paris", new InboxNotificationSettings { FallbackEmail = "a@b.test" }),
         new MembersInput(new InboxMembers { UserIds = ["alice"], TeamIds = ["support"] }),
         new ChannelInput(Email()),
         new SettingsInput(Chat() with { Availability = new ChatAvailability { Mode = AvailabilityMode.OfficeHours, OfficeHours = [new OpeningHours(DayOfWeek.Monday, new TimeOnly(9, 0), new TimeOnly(17, 0))], AwayMessage = "Later" } }),

@@ -131,9 +131,9 @@ public sealed class WizardRulesTests
     public void The_name_step_checks_the_time_zone_and_notifications_like_an_inbox()
     {
         InvalidOn(Refused(Fresh(), new NameInput("Support", "Mars/Olympus")), "timeZone");
-        InvalidOn(Refused(Fresh(), new NameInput("Support", Notifications: new InboxNotifications { FallbackEmail = "nope" })),
+        InvalidOn(Refused(Fresh(), new NameInput("Support", Notifications: new InboxNotificationSettings { FallbackEmail = "nope" })),
             "notifications.fallbackEmail");
-        InvalidOn(Refused(Fresh(), new NameInput("Support", Notifications: new InboxNotifications { SlackWebhookUrl = "http://x.test" })),
+        InvalidOn(Refused(Fresh(), new NameInput("Support", Notifications: new InboxNotificationSettings { SlackWebhookUrl = "http://x.test" })),
             "notifications.slackWebhookUrl");
     }
 

@@ -23,6 +23,19 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void The_slack_webhook_url_is_a_write_only_field_of_requests_and_answers_show_only_whether_it_is_set()
+    {
+        var schemas = OpenApiFixture.Node["components"]!["schemas"]!;
+
+        var written = schemas["InboxNotificationSettings"]!["properties"]!["slackWebhookUrl"]!;
+        Assert.True(written["writeOnly"]!.GetValue<bool>());
+        var shown = schemas["InboxNotifications"]!["properties"]!.AsObject();
+        Assert.False(shown.ContainsKey("slackWebhookUrl"));
+        Assert.Equal("#/components/schemas/SlackWebhookState", shown["slack"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(["configured", "host"], schemas["SlackWebhookState"]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
     public void Every_http_function_in_functions_metadata_is_in_the_document_by_route_and_method()
     {
         var document = OpenApiFixture.Document;

@@ -66,7 +66,9 @@ public sealed class RouteInboundEvent : TaskOrchestrator<InboundEvent, RoutingRe
         if (ticket.TicketId is null && target.Routing.Tickets is not null)
             ticket = await context.CallActivityAsync<TicketOutcome>(Activities.CreateTicket, reference, Retry);
 
-        if (assignee is null && target.Routing.Assignment.Mode != AssignmentMode.Off && appended.IsNewConversation)
+        // The opening event redelivered (its routing failed, or was cut short) is the first again: what it left unsent is due.
+        var opened = appended.IsNewConversation || conversation.OpenedBy == inbound.ExternalId;
+        if (assignee is null && target.Routing.Assignment.Mode != AssignmentMode.Off && opened)
             await context.CallActivityAsync<bool>(Activities.NotifyUnassigned, reference, Retry);
 
         return new RoutingResult(RoutingStatus.Routed, conversation.Id, assignee, ticket.TicketId, ticket.Note);

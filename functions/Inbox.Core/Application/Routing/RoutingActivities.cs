@@ -30,6 +30,7 @@ public sealed class RoutingActivities(
     IDirectoryStore directories,
     IMailSender mail,
     ISlackNotifier slack,
+    ISecretStore secrets,
     TimeProvider clock,
     MessengerReplies? messenger = null,
     int maxTicketsPerContact = TicketRules.MaxTicketsPerContact)
@@ -133,19 +134,64 @@ public sealed class RoutingActivities(
         return saved.IsSuccess ? new TicketOutcome(ticketId, null) : throw new InvalidOperationException($"Conversation {conversationId} changed.");
     }
 
-    /// <summary>Tells the inbox's fallback address and Slack channel, once per conversation, that nobody was assigned.</summary>
+    /// <summary>
+    /// Tells the inbox's fallback address and Slack channel that nobody was assigned: each once per conversation, marked
+    /// only once it went out, so a retry (or the opening event redelivered) sends what was not sent and nothing twice. A
+    /// transient failure throws, for the activity's retry; a permanent one (Slack refused it, the address is refused) is
+    /// recorded on the conversation and not tried again.
+    /// </summary>
+    /// <returns><c>true</c> when something was sent.</returns>
     public async Task<bool> NotifyUnassigned(ConversationRef request, CancellationToken ct)
     {
         var (target, conversationId) = request;
         var current = await conversations.Find(target.InboxId, conversationId, ct);
-        if (current is null || current.Value.AssigneeId is not null || current.Value.RoutingNote is not null) return false;
+        if (current is null || current.Value.AssigneeId is not null) return false;
+        var c = current.Value;
+        var email = c.FallbackEmailNotifiedAt is null ? target.Notifications.FallbackEmail : null;
+        var slackDue = c.SlackNotifiedAt is null && c.SlackNoticeFailedAt is null && target.Notifications.Slack.Configured;
+        if (email is null && !slackDue) return false;
 
-        var text = $"A new conversation in {target.InboxName} could not be assigned to anyone (from {current.Value.SenderId}).";
-        if (target.Notifications.FallbackEmail is { } to)
-            await mail.Send(new OutgoingMail(to, $"Unassigned conversation in {target.InboxName}", text), ct);
-        if (target.Notifications.SlackWebhookUrl is { } webhook) await slack.Post(webhook, text, ct);
-        await Note(current, "Nobody could be assigned; the inbox's fallback contacts were notified.", ct);
+        var text = $"A new conversation in {target.InboxName} could not be assigned to anyone (from {c.SenderId}).";
+        if (email is not null)
+        {
+            await mail.Send(new OutgoingMail(email, $"Unassigned conversation in {target.InboxName}", text), ct);
+            // Recorded before Slack is tried: a Slack failure retried must not mail again.
+            current = await Record(current, x => x with { FallbackEmailNotifiedAt = clock.GetUtcNow() }, ct);
+        }
+
+        if (slackDue)
+        {
+            // The URL is a credential: only the secret store holds it. Removed meanwhile: nothing to post to, for good.
+            var webhook = await secrets.Get(SecretNames.SlackWebhook(target.InboxId), ct);
+            var posted = webhook is null
+                ? new SlackPostResult("The inbox's Slack webhook is no longer set.")
+                : await slack.Post(webhook, text, ct); // a transient failure throws: the activity is retried
+            current = await Record(current, x => posted.IsSent
+                ? x with { SlackNotifiedAt = clock.GetUtcNow() }
+                : x with { SlackNoticeFailedAt = clock.GetUtcNow(), RoutingNote = $"Nobody could be assigned, and the Slack notice failed: {posted.Failure}" }, ct);
+        }
+
+        if (current.Value.SlackNoticeFailedAt is null)
+            await Record(current, x => x with { RoutingNote = x.RoutingNote ?? "Nobody could be assigned; the inbox's fallback contacts were notified." }, ct);
         return true;
+    }
+
+    /// <summary>
+    /// Records what was sent whatever else changed the conversation meanwhile (re-read on a lost race), rather than fail
+    /// and send it again.
+    /// </summary>
+    private async Task<Versioned<Conversation>> Record(Versioned<Conversation> current, Func<Conversation, Conversation> change, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var next = change(current.Value);
+            if (next == current.Value) return current;
+            var saved = await conversations.Replace(next, current.ETag, ct);
+            if (saved.IsSuccess) return saved.Value!;
+            if (attempt == 5) throw new InvalidOperationException($"Conversation {current.Value.Id} kept changing: {saved.Problem!.Title}");
+            current = await conversations.Find(current.Value.InboxId, current.Value.Id, ct)
+                ?? throw new InvalidOperationException($"Conversation {current.Value.Id} disappeared.");
+        }
     }
 
     /// <summary>
@@ -242,6 +288,7 @@ public sealed class RoutingActivities(
         Subject = e.Content.Subject,
         CreatedAt = e.SentAt,
         LastMessageAt = e.SentAt,
+        OpenedBy = e.ExternalId,
     };
 
     private static Message? MessageOf(InboundEvent e, string inboxId, string conversationId) => e.Type switch

@@ -52,7 +52,7 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
         var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(MaxAttempts, start.FirstRetryInterval, backoffCoefficient: 2,
             maxRetryInterval: start.FirstRetryInterval * 16));
         var state = WizardRules.Begin(context.InstanceId, start.AccountId, start.UserId, Now(context), start.IdleTimeout);
-        context.SetCustomStatus(state);
+        context.SetCustomStatus(state.Published());
 
         // One waiter per event for the whole run, renewed only once it fired: a cancelled waiter could swallow an event.
         var step = context.WaitForExternalEvent<WizardStep>(StepEvent);
@@ -71,12 +71,12 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
             step = context.WaitForExternalEvent<WizardStep>(StepEvent);
             Outcome<WizardState> applied = submitted.Refusal is { } refusal ? refusal : WizardRules.Apply(state, submitted.Input, Now(context));
             state = applied.IsSuccess ? applied.Value! : WizardRules.Refused(state, submitted.Input.Step, applied.Problem!, Now(context));
-            context.SetCustomStatus(state);
+            context.SetCustomStatus(state.Published());
             if (state.Status != WizardStatus.Creating) continue;
 
             attempted = true;
             state = await Create(context, state, submitted.UserId, retry);
-            context.SetCustomStatus(state);
+            context.SetCustomStatus(state.Published());
             if (state.Status == WizardStatus.Created) return new WizardOutcome(WizardStatus.Created, state.InboxId, state.ChannelId);
         }
     }
@@ -131,7 +131,7 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
             }
         }
 
-        context.SetCustomStatus(WizardRules.Ended(state, status, Now(context)));
+        context.SetCustomStatus(WizardRules.Ended(state, status, Now(context)).Published());
         return new WizardOutcome(status, null, null);
     }
 

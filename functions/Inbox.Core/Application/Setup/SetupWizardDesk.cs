@@ -85,7 +85,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
         await client.RaiseEventAsync(id, SetupWizard.StepEvent, new WizardStep(caller.UserId, input), ct);
         var expected = next.Value!.Version;
         var settled = await Settle(client, id, s => s.Version >= expected && s.Status != WizardStatus.Creating, ct);
-        return settled is null ? new SubmittedStep(next.Value, false) : new SubmittedStep(settled, true);
+        return settled is null ? new SubmittedStep(next.Value.Published(), false) : new SubmittedStep(settled, true);
     }
 
     public async Task<Outcome<SubmittedStep>> Cancel(DurableTaskClient client, Caller caller, string id, CancellationToken ct)

@@ -24,6 +24,9 @@ public static class SecretNames
     /// <summary>The page access token of a Messenger page.</summary>
     public static string MessengerPageToken(string pageId) => Checked($"messenger-page-{pageId}");
 
+    /// <summary>The Slack incoming webhook URL of an inbox: a credential, so never on the inbox itself.</summary>
+    public static string SlackWebhook(string inboxId) => Checked($"slack-webhook-{inboxId}");
+
     public static bool IsValid(string? name) =>
         name is { Length: > 0 and <= MaxLength } && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 
