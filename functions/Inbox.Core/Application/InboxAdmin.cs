@@ -197,21 +197,26 @@ public sealed class InboxAdmin(
         var proof = await prove(channel);
         if (!proof.IsSuccess) return proof.Problem!;
 
-        var claim = await Claim(new ChannelBinding(key, caller.AccountId, inboxId, channelId, clock.GetUtcNow()), provenClaim: true, ct);
-        if (!claim.IsSuccess) return claim.Problem!;
+        // Marked proven before claiming, so that of two proofs racing for one id, the later claim sees a proven holder and
+        // loses (and goes back to pending) rather than both taking it over in turn.
         var provenAt = clock.GetUtcNow();
-        var saved = Changed(inboxId, await Merge(caller.AccountId, inboxId, found, inbox => inbox.FindChannel(channelId) is { } current
-            ? inbox.WithChannel(current with { Ownership = ChannelOwnership.Proven(provenAt) }, provenAt)
-            : ChannelNotFound, ct));
-        if (!saved.IsSuccess)
+        var marked = Changed(inboxId, await Mark(caller.AccountId, inboxId, found, channelId, ChannelOwnership.Proven(provenAt), ct));
+        if (!marked.IsSuccess) return marked.Problem!;
+        var claim = await Claim(new ChannelBinding(key, caller.AccountId, inboxId, channelId, provenAt), provenClaim: true, ct);
+        if (!claim.IsSuccess)
         {
-            // Disconnected meanwhile: the claim just made is nobody's.
-            await bindings.Release(key, inboxId, channelId, ct);
-            return saved.Problem!;
+            Changed(inboxId, await Mark(caller.AccountId, inboxId, marked.Value!, channelId, ChannelOwnershipRules.Of(channel), ct));
+            return claim.Problem!;
         }
 
         return proof.Value!;
     }
+
+    private Task<Outcome<Versioned<Inbox>>> Mark(
+        string accountId, string inboxId, Versioned<Inbox> current, string channelId, ChannelOwnership ownership, CancellationToken ct) =>
+        Merge(accountId, inboxId, current, inbox => inbox.FindChannel(channelId) is { } channel
+            ? inbox.WithChannel(channel with { Ownership = ownership }, clock.GetUtcNow())
+            : ChannelNotFound, ct);
 
     /// <summary>
     /// Frees a removed channel's external id, then undoes its provider side: its own secrets always go; what it shares
