@@ -38,9 +38,11 @@ public sealed class PageTakeoverTests(DevHostFixture host)
 
     private async Task Deliver(string mid, string psid)
     {
+        // Sent now: the greeting is sent only within Messenger's window, by the dev host's real clock.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var body = Encoding.UTF8.GetBytes($$$"""
-            {"object":"page","entry":[{"id":"{{{pageId}}}","time":1764061200000,"messaging":[
-             {"sender":{"id":"{{{psid}}}"},"recipient":{"id":"{{{pageId}}}"},"timestamp":1764061200000,"message":{"mid":"{{{mid}}}","text":"Hi"}}]}]}
+            {"object":"page","entry":[{"id":"{{{pageId}}}","time":{{{now}}},"messaging":[
+             {"sender":{"id":"{{{psid}}}"},"recipient":{"id":"{{{pageId}}}"},"timestamp":{{{now}}},"message":{"mid":"{{{mid}}}","text":"Hi"}}]}]}
             """);
         using var meta = host.WithPrincipal(null);
         using var request = new HttpRequestMessage(HttpMethod.Post, Webhook) { Content = new ByteArrayContent(body) };
