@@ -83,3 +83,71 @@ public static class PageProofs
         admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels/{channelId}/messenger-page",
             new JsonObject { ["userAccessToken"] = userToken }.ToJsonString());
 }
+
+/// <summary>
+/// <see cref="FakeMeta"/> over real HTTP on a free local port, for a dev host run as a process of its own (its
+/// <c>Messenger__GraphBaseUrl</c> set to <see cref="BaseAddress"/>).
+/// </summary>
+public sealed class FakeMetaServer : IDisposable
+{
+    private readonly HttpListener listener = new();
+    private readonly HttpMessageInvoker invoker;
+    private readonly Task serving;
+
+    public FakeMetaServer(FakeMeta meta)
+    {
+        Meta = meta;
+        invoker = new HttpMessageInvoker(meta, disposeHandler: false);
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        listener.Prefixes.Add(BaseAddress.ToString());
+        listener.Start();
+        serving = Task.Run(Serve);
+    }
+
+    public FakeMeta Meta { get; }
+
+    public Uri BaseAddress { get; }
+
+    private async Task Serve()
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // stopped
+            }
+
+            using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(BaseAddress, context.Request.RawUrl));
+            if (context.Request.HasEntityBody)
+            {
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                request.Content = new ByteArrayContent(body.ToArray());
+            }
+
+            if (context.Request.Headers["Authorization"] is { } authorization) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            using var response = await invoker.SendAsync(request, CancellationToken.None);
+            context.Response.StatusCode = (int)response.StatusCode;
+            context.Response.ContentType = "application/json";
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        listener.Close();
+        serving.Wait(TimeSpan.FromSeconds(5));
+        invoker.Dispose();
+    }
+}
