@@ -55,12 +55,24 @@ public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
         var acme = await NewInbox("acme", "Messenger");
         var globex = await NewInbox("globex", "Messenger");
 
-        var results = await Task.WhenAll(
+        // Typing a page id proves nothing: both channels are made, pending, and neither routes.
+        var channels = await Task.WhenAll(
             Admin.ConnectChannel(AdminOf("acme"), acme, Page("1234567890"), default),
             Admin.ConnectChannel(AdminOf("globex"), globex, Page("1234567890"), default));
+        Assert.All(channels, c => Assert.Equal(OwnershipState.Pending, c.Value!.Value.Ownership?.State));
 
-        Assert.Single(results, r => r.IsSuccess);
+        // Both admins manage the page at Meta (the proof, faked here, succeeds for both): exactly one proven claim wins.
+        var results = await Task.WhenAll(
+            Admin.ProveChannel(AdminOf("acme"), acme, channels[0].Value!.Value.Id, _ => Task.FromResult<Outcome<bool>>(true), default),
+            Admin.ProveChannel(AdminOf("globex"), globex, channels[1].Value!.Value.Id, _ => Task.FromResult<Outcome<bool>>(true), default));
+
+        var winner = Assert.Single(results.Select((r, i) => (r, i)), x => x.r.IsSuccess).i;
         Assert.Single(results, r => r.Problem?.Kind == ProblemKind.Conflict);
+        var binding = (await Bindings.Find("messenger:1234567890", default))!.Value;
+        Assert.Equal(channels[winner].Value!.Value.Id, binding.ChannelId);
+        var loser = winner == 0 ? ("globex", globex, channels[1]) : ("acme", acme, channels[0]);
+        var lost = (await Admin.GetChannel(AdminOf(loser.Item1), loser.Item2, loser.Item3.Value!.Value.Id, default)).Value!.Value;
+        Assert.Equal(OwnershipState.Pending, lost.Ownership?.State);
     }
 
     [Fact]

@@ -37,12 +37,17 @@ public sealed class DevHostFixture : DevHostUnderTest
         ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00",
         ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Messenger:AppId"] = "e2e-app-id",
         ["Messenger:AppSecret"] = MessengerWebhookTests.AppSecret,
         ["Messenger:VerifyToken"] = MessengerWebhookTests.VerifyToken,
     };
 
+    /// <summary>Meta's Graph API, as the dev host's Messenger client sees it: pages are proven and replies sent through it.</summary>
+    public FakeMeta Meta { get; } = new();
+
     protected override void ConfigureServices(IServiceCollection services)
     {
+        services.UseFakeMeta(Meta);
         services.Decorate<ITicketStore>((store, _) => new FaultyTicketStore(store, Faults));
         services.Decorate<IInboundEventHandler>((handler, _) => new CountingHandler(handler, Deliveries));
         services.Decorate<IInboundQueue>((queue, _) => new CountingQueue(queue, Enqueued));

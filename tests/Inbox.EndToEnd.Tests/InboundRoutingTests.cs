@@ -180,8 +180,9 @@ public sealed class InboundRoutingTests(DevHostFixture host)
         var pageId = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Social"}""").Expect(HttpStatusCode.Created)).Body())["id"]!
             .GetValue<string>();
-        await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$"""{"kind":"messenger","pageId":"{{pageId}}","pageName":"Contoso"}""")
-            .Expect(HttpStatusCode.Created);
+        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$"""{"kind":"messenger","pageId":"{{pageId}}","pageName":"Contoso"}""")
+            .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
+        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK); // a page routes once proven
 
         var sent = Enumerable.Range(0, 10).Select(i => new InboundEvent
         {

@@ -382,11 +382,13 @@ public sealed class MessengerWebhookTests(DevHostFixture host)
         var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Social","members":{"everyone":true}}""")
             .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
         var pageId = NewPageId();
-        await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
+        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
             {"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Contoso Bikes",
              "routing":{"assignment":{"mode":"specific","userIds":["alice"]}}
             }
-            """).Expect(HttpStatusCode.Created);
+            """).Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
+        // A page routes once proven: its admin's token, confirmed by Meta's stand-in.
+        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK);
         return (pageId, inboxId);
     }
 

@@ -42,6 +42,9 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
     private CosmosEmulator? emulator;
     private DevHostProcess? host;
 
+    /// <summary>Meta's Graph API for the dev host process: its page is proven through it before the burst.</summary>
+    private readonly FakeMetaServer meta = new(new FakeMeta());
+
     private string JournalPath => Path.Combine(folder, "queue.journal");
 
     public async Task InitializeAsync()
@@ -53,6 +56,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         host?.Dispose();
+        meta.Dispose();
         if (emulator is not null) await emulator.DisposeAsync();
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
@@ -60,7 +64,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Killed_during_a_burst_and_restarted_every_acknowledged_event_is_stored_once()
     {
-        host = await DevHostProcess.Start(emulator!, JournalPath);
+        host = await DevHostProcess.Start(emulator!, JournalPath, meta.BaseAddress);
         var (pageId, inboxId) = await PageInbox(host.Client);
         var batches = Burst(pageId);
 
@@ -89,7 +93,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
         var heldAtKill = await Held(JournalPath);
 
         // Started again on the same journal; what was not acknowledged is sent again until it is.
-        host = await DevHostProcess.Start(emulator!, JournalPath);
+        host = await DevHostProcess.Start(emulator!, JournalPath, meta.BaseAddress);
         var resent = Enumerable.Range(0, batches.Count).Where(b => !acknowledged.ContainsKey(b)).ToList();
         await ForEachConcurrently(resent, async b =>
         {
@@ -174,11 +178,12 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
         var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Burst","members":{"everyone":true}}""")
             .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
         var pageId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
+        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
             {"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Contoso Bikes",
              "routing":{"assignment":{"mode":"specific","userIds":["alice"]}}
             }
-            """).Expect(HttpStatusCode.Created);
+            """).Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
+        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK); // a page routes once proven
         return (pageId, inboxId);
     }
 
@@ -262,7 +267,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
 
         public string Output => string.Join("\n", log);
 
-        public static async Task<DevHostProcess> Start(CosmosEmulator emulator, string journalPath)
+        public static async Task<DevHostProcess> Start(CosmosEmulator emulator, string journalPath, Uri graph)
         {
             var address = new Uri($"http://127.0.0.1:{FreePort()}/");
             var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
@@ -279,6 +284,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
                     ["Cosmos__Database"] = "processKill",
                     ["DevHost__Timers__Enabled"] = "false",
                     ["DevHost__Queue__JournalPath"] = journalPath,
+                    ["Messenger__AppId"] = "kill-app-id",
+                    ["Messenger__GraphBaseUrl"] = graph.ToString(),
                     ["Messenger__AppSecret"] = AppSecret,
                     ["Messenger__VerifyToken"] = VerifyToken,
                     ["Logging__LogLevel__Default"] = "Warning",

@@ -70,8 +70,12 @@ public sealed partial class ReadmeWalkthroughTests(ReadmeWalkthroughTests.Readme
         Assert.Equal(["Customer support", "Help desk"], inboxes["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).Order());
         var support = inboxes["items"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "Customer support")!;
         Assert.Equal(["chat", "email", "messenger"], support["channels"]!.AsArray().Select(c => c!["settings"]!["kind"]!.GetValue<string>()).Order());
+        // The page was named, never proven: pending, so the webhook's message for it started nothing.
+        var page = support["channels"]!.AsArray().Single(c => c!["settings"]!["kind"]!.GetValue<string>() == "messenger")!;
+        Assert.Equal("pending", page["ownership"]!["state"]!.GetValue<string>());
         var conversations = await (await admin.GetAsync($"api/inboxes/{support["id"]}/conversations").Expect(HttpStatusCode.OK)).Body();
-        var conversation = Assert.Single(conversations["items"]!.AsArray())!;
+        var conversation = Assert.Single(conversations["items"]!.AsArray())!; // the e-mail's
+        Assert.Equal("email", conversation["channelKind"]!.GetValue<string>());
         Assert.Equal("open", conversation["status"]!.GetValue<string>());
         Assert.Null(conversation["assigneeId"]);
         Assert.NotNull(conversation["ticketId"]);

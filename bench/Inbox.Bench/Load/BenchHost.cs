@@ -1,3 +1,4 @@
+using InboxServerless.Core.Channels.Messenger;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using InboxServerless.Azure.Cosmos;
@@ -58,8 +59,9 @@ public static class BenchHost
     private static async Task<WebApplication> DevHost(string[] args, bool routes)
     {
         var handler = new RecordingHandler(recordTimes: routes);
-        var app = await DevHostApp.Build(args, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }, services =>
-            services.AddSingleton<IInboundEventHandler>(sp => handler.Over(routes ? sp.GetRequiredService<QueueFunctionHandler>() : null)));
+        var app = await DevHostApp.Build(args, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }, services => services
+            .AddSingleton<IInboundEventHandler>(sp => handler.Over(routes ? sp.GetRequiredService<QueueFunctionHandler>() : null))
+            .AddSingleton<IMessengerApi>(new BenchMeta()));
         var cosmos = app.Services.GetRequiredService<CosmosContainers>().Counter;
         app.MapGet("bench/stats", () => Stats(handler.Count, cosmos));
         app.MapGet("bench/routed", () => handler.Times);
@@ -96,4 +98,32 @@ public static class BenchHost
             Interlocked.Increment(ref count);
         }
     }
+}
+
+/// <summary>
+/// Meta as far as the benchmarks need it, with no network: it confirms the bench's page (a page routes only once proven,
+/// see <c>ChannelOwnershipRules</c>) and accepts every send, so what is measured is the product, not Facebook.
+/// </summary>
+internal sealed class BenchMeta : IMessengerApi
+{
+    private long sent;
+
+    public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
+        IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct) =>
+        Task.FromResult<SendResult>(new SendResult.Sent($"m_bench_{Interlocked.Increment(ref sent)}", psid));
+
+    public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) =>
+        Task.FromResult<MessengerResult<UserToken>>(new UserToken("long-" + userAccessToken, TimeSpan.FromDays(60)));
+
+    public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) =>
+        Task.FromResult<MessengerResult<PageInfo>>(new PageInfo(pageId, "Contoso Bikes", "bench-page-token"));
+
+    public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) =>
+        Task.FromResult<MessengerResult<bool>>(true);
+
+    public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) =>
+        Task.FromResult<MessengerResult<bool>>(true);
+
+    public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) =>
+        Task.FromResult<MessengerResult<bool>>(true);
 }

@@ -5,8 +5,8 @@ using InboxServerless.DevHost.Local;
 namespace InboxServerless.Bench.Load;
 
 /// <summary>
-/// What the dev host needs before Messenger events route: two agents with paid seats and an inbox with a page, made
-/// through the public API as the dev host's development admin.
+/// What the dev host needs before Messenger events route: two agents with paid seats and an inbox with a proven page,
+/// made through the public API as the dev host's development admin.
 /// </summary>
 public static class BenchInbox
 {
@@ -34,13 +34,17 @@ public static class BenchInbox
             JsonContent.Create(new { name = "Bench " + Guid.NewGuid().ToString("N")[..6], members = new { everyone = true } })));
         var inboxId = JsonNode.Parse(inbox)!["id"]!.GetValue<string>();
         var pageId = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Expect(await api.PostAsync($"api/inboxes/{inboxId}/channels", JsonContent.Create(new
+        var channel = await Expect(await api.PostAsync($"api/inboxes/{inboxId}/channels", JsonContent.Create(new
         {
             kind = "messenger",
             pageId,
             pageName = "Contoso Bikes",
             routing = new { assignment = new { mode = "specific", userIds = new[] { "alice", "bob" } } },
         })));
+        // A page routes only once proven with a page admin's token (the bench host's Meta confirms it).
+        var channelId = JsonNode.Parse(channel)!["id"]!.GetValue<string>();
+        await Expect(await api.PostAsync($"api/inboxes/{inboxId}/channels/{channelId}/messenger-page",
+            JsonContent.Create(new { userAccessToken = "bench-user-token" })));
         return pageId;
     }
 

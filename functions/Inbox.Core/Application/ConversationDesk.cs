@@ -103,7 +103,7 @@ public sealed class ConversationDesk(
             return Problem.Conflict($"Replies on {conversation.ChannelKind} conversations are not supported yet.");
 
         var result = await messenger.Send(
-            new MessengerReplyRequest(page.PageId, conversation.SenderId, reply.Text, conversation.LastIncomingAt, ReplySender.Person), ct);
+            new MessengerReplyRequest(page.PageId, SecretNames.MessengerPageToken(acting.Value.Inbox.AccountId, conversation.ChannelId), conversation.SenderId, reply.Text, conversation.LastIncomingAt, ReplySender.Person), ct);
         var now = clock.GetUtcNow();
         var (id, delivery) = result switch
         {

@@ -143,15 +143,23 @@ public sealed class InboxAdmin(
         if (found is null) return NotFound;
         if (found.Value.FindChannel(channelId) is { } connected) return new Versioned<Channel>(connected, found.ETag);
 
-        var channel = new Channel(channelId, settings, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        // A page is pending until proven (ProveChannel); other kinds are live at once (see ChannelOwnershipRules).
+        var channel = new Channel(channelId, settings, now, ChannelOwnershipRules.AtConnection(settings.Kind, now));
         var validation = ChannelRules.Validate(settings, channel.Id, found.Value, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
 
-        var claim = await Claim(new ChannelBinding(channel.BindingKey.Value, caller.AccountId, inboxId, channel.Id, channel.ConnectedAt), ct);
-        if (!claim.IsSuccess) return claim.Problem!;
+        var binding = new ChannelBinding(channel.BindingKey.Value, caller.AccountId, inboxId, channel.Id, channel.ConnectedAt);
+        var claim = await Claim(binding, provenClaim: false, ct);
+        var claimed = claim.IsSuccess;
+        // Another account's unproven channel must not keep this one from being connected and proven: the channel is
+        // recorded pending without the claim, neither routes, and whichever proves the page first takes it.
+        if (!claimed && !(claim.Problem!.Kind == ProblemKind.Conflict && ChannelOwnershipRules.NeedsProof(settings.Kind) &&
+            await HeldUnprovenByAnotherAccount(binding, ct)))
+            return claim.Problem!;
 
         var saved = Changed(inboxId, await Merge(caller.AccountId, inboxId, found, inbox => (Outcome<Inbox>)inbox.WithChannel(channel, clock.GetUtcNow()), ct));
-        if (!saved.IsSuccess) await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
+        if (!saved.IsSuccess && claimed) await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
         return saved.Map(inbox => new Versioned<Channel>(channel, inbox.ETag));
     }
 
@@ -202,32 +210,88 @@ public sealed class InboxAdmin(
         return new Disconnected(await Release(caller.AccountId, inboxId, channel, ct));
     }
 
-    /// <summary>Frees a removed channel's external id, then undoes its provider side unless another inbox holds the id by now.</summary>
+    /// <summary>
+    /// Proves that the account owns the channel's external id: <paramref name="prove"/> asks the provider (for a page, Meta
+    /// confirms the admin's user token can manage it, and the channel's own token is stored), then the channel claims the
+    /// id as proven — taking it over from any pending channel, of this account or another — and is marked proven, so it
+    /// routes. An id another channel proved is refused before the provider is asked.
+    /// </summary>
+    public async Task<Outcome<T>> ProveChannel<T>(
+        Caller caller, string inboxId, string channelId, Func<Channel, Task<Outcome<T>>> prove, CancellationToken ct)
+    {
+        if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
+        var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
+        if (found?.Value.FindChannel(channelId) is not { } channel) return ChannelNotFound;
+        var key = channel.BindingKey.Value;
+        if (await bindings.Find(key, ct) is { } existing && (existing.Value.InboxId != inboxId || existing.Value.ChannelId != channelId) &&
+            !BindingRules.YieldsTo(existing.Value, (await inboxes.Find(existing.Value.AccountId, existing.Value.InboxId, ct))?.Value, clock.GetUtcNow(), provenClaim: true))
+            return Taken(key);
+
+        var proof = await prove(channel);
+        if (!proof.IsSuccess) return proof.Problem!;
+
+        // Marked proven before claiming, so that of two proofs racing for one id, the later claim sees a proven holder and
+        // loses (and goes back to pending) rather than both taking it over in turn.
+        var provenAt = clock.GetUtcNow();
+        var marked = Changed(inboxId, await Mark(caller.AccountId, inboxId, found, channelId, ChannelOwnership.Proven(provenAt), ct));
+        if (!marked.IsSuccess) return marked.Problem!;
+        var claim = await Claim(new ChannelBinding(key, caller.AccountId, inboxId, channelId, provenAt), provenClaim: true, ct);
+        if (!claim.IsSuccess)
+        {
+            Changed(inboxId, await Mark(caller.AccountId, inboxId, marked.Value!, channelId, ChannelOwnershipRules.Of(channel), ct));
+            return claim.Problem!;
+        }
+
+        return proof.Value!;
+    }
+
+    private Task<Outcome<Versioned<Inbox>>> Mark(
+        string accountId, string inboxId, Versioned<Inbox> current, string channelId, ChannelOwnership ownership, CancellationToken ct) =>
+        Merge(accountId, inboxId, current, inbox => inbox.FindChannel(channelId) is { } channel
+            ? inbox.WithChannel(channel with { Ownership = ownership }, clock.GetUtcNow())
+            : ChannelNotFound, ct);
+
+    /// <summary>
+    /// Frees a removed channel's external id, then undoes its provider side: its own secrets always go; what it shares
+    /// with whoever holds the id by now (the app's subscription to a page) stays with them.
+    /// </summary>
     private async Task<IReadOnlyList<string>> Release(string accountId, string inboxId, Channel channel, CancellationToken ct)
     {
         await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
         if (connector is null || channel.Settings is not MessengerChannel) return [];
-        // A crash once left our binding unheld and another inbox took it over: the page's subscription and token are its own.
-        if (await bindings.Find(channel.BindingKey.Value, ct) is not null) return [];
-        return await connector.Disconnect(accountId, inboxId, channel, ct) is { } leftover ? [leftover] : [];
+        var heldElsewhere = await bindings.Find(channel.BindingKey.Value, ct) is not null;
+        return await connector.Disconnect(accountId, inboxId, channel, heldElsewhere, ct) is { } leftover ? [leftover] : [];
     }
 
-    /// <summary>Claims a key, taking over a claim that nobody holds any more (see <see cref="BindingRules.IsHeld"/>).</summary>
-    private async Task<Outcome<Versioned<ChannelBinding>>> Claim(ChannelBinding binding, CancellationToken ct)
+    /// <summary>Whether the key is claimed by a channel of another account that is not proven (pending, or in flight).</summary>
+    private async Task<bool> HeldUnprovenByAnotherAccount(ChannelBinding binding, CancellationToken ct)
+    {
+        if (await bindings.Find(binding.Key, ct) is not { } existing || existing.Value.AccountId == binding.AccountId) return false;
+        var boundInbox = await inboxes.Find(existing.Value.AccountId, existing.Value.InboxId, ct);
+        return !BindingRules.IsLive(existing.Value, boundInbox?.Value);
+    }
+
+    /// <summary>
+    /// Claims a key, taking over a claim that nobody holds any more, or — for a proven claim — one held by a channel that
+    /// is not proven (see <see cref="BindingRules.YieldsTo"/>).
+    /// </summary>
+    private async Task<Outcome<Versioned<ChannelBinding>>> Claim(ChannelBinding binding, bool provenClaim, CancellationToken ct)
     {
         var claimed = await bindings.Claim(binding, ct);
         if (claimed.IsSuccess || claimed.Problem!.Kind != ProblemKind.Conflict) return claimed;
 
-        var taken = Problem.Conflict($"'{binding.Key}' is already connected to an inbox.");
+        var taken = Taken(binding.Key);
         var existing = await bindings.Find(binding.Key, ct);
         if (existing is null) return await bindings.Claim(binding, ct) is { IsSuccess: true } retried ? retried : taken;
         // Claimed by an earlier attempt of this very connection (a retry): it is ours.
         if (existing.Value.InboxId == binding.InboxId && existing.Value.ChannelId == binding.ChannelId) return existing;
         var boundInbox = await inboxes.Find(existing.Value.AccountId, existing.Value.InboxId, ct);
-        if (BindingRules.IsHeld(existing.Value, boundInbox?.Value, clock.GetUtcNow())) return taken;
+        if (!BindingRules.YieldsTo(existing.Value, boundInbox?.Value, clock.GetUtcNow(), provenClaim)) return taken;
         var takenOver = await bindings.TakeOver(binding, existing.ETag, ct);
         return takenOver.IsSuccess ? takenOver : taken;
     }
+
+    private static Problem Taken(string key) => Problem.Conflict($"'{key}' is already connected to an inbox.");
 
     private static Problem TranscriptSender(Channel chat) =>
         Problem.Conflict($"The chat channel '{chat.Id}' sends its transcripts from this e-mail channel: " +

@@ -9,19 +9,24 @@ namespace InboxServerless.Core.Application;
 public sealed record PageAuthorization(string UserAccessToken);
 
 /// <summary>
-/// Connects the page of a Messenger channel to Meta: exchanges the admin's token for the page's, keeps that as a secret
-/// (never in Cosmos), subscribes the app to the page's webhook and sets the greeting. The channel must be connected to
-/// the inbox first, which is what claims the page for this account.
+/// Connects the page of a Messenger channel to Meta: exchanges the admin's token for the page's, keeps that as the
+/// channel's own secret (never in Cosmos), subscribes the app to the page's webhook and sets the greeting. Meta's answer
+/// proves the account manages the page, so the channel goes from pending to proven and routes
+/// (<see cref="InboxAdmin.ProveChannel{T}"/>).
 /// </summary>
-public sealed class MessengerAdmin(IInboxStore inboxes, MessengerPageConnector connector)
+public sealed class MessengerAdmin(IInboxStore inboxes, InboxAdmin admin, MessengerPageConnector connector)
 {
     public async Task<Outcome<MessengerPageConnection>> ConnectPage(
         Caller caller, string inboxId, string channelId, PageAuthorization authorization, CancellationToken ct)
     {
         if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
-        if ((await inboxes.FindByRequest(caller.AccountId, inboxId, ct))?.Value.FindChannel(channelId)?.Settings is not MessengerChannel page)
+        if ((await inboxes.FindByRequest(caller.AccountId, inboxId, ct))?.Value.FindChannel(channelId)?.Settings is not MessengerChannel)
             return Problem.NotFound("The inbox or Messenger channel");
         if (string.IsNullOrWhiteSpace(authorization.UserAccessToken)) return Problem.Invalid("userAccessToken", "Give a Facebook user access token.");
-        return await connector.Connect(caller.AccountId, page.PageId, authorization.UserAccessToken, page.Greeting, ct);
+        return await admin.ProveChannel(caller, inboxId, channelId, channel =>
+        {
+            var page = (MessengerChannel)channel.Settings;
+            return connector.Connect(caller.AccountId, channel.Id, page.PageId, authorization.UserAccessToken, page.Greeting, ct);
+        }, ct);
     }
 }

@@ -4,8 +4,11 @@ namespace InboxServerless.Core.Domain;
 
 public enum ChannelKind { Email, Chat, Messenger, Form }
 
-/// <summary>A channel connected to an inbox: its id, its settings, and when it was connected.</summary>
-public sealed record Channel(string Id, ChannelSettings Settings, DateTimeOffset ConnectedAt)
+/// <summary>A channel connected to an inbox: its id, its settings, when it was connected, and whether its external id is proven ours.</summary>
+/// <param name="Ownership">
+/// <c>null</c> in documents written before ownership was recorded: read through <see cref="Rules.ChannelOwnershipRules.Of"/>.
+/// </param>
+public sealed record Channel(string Id, ChannelSettings Settings, DateTimeOffset ConnectedAt, ChannelOwnership? Ownership = null)
 {
     [JsonIgnore]
     public ChannelBindingKey BindingKey => Settings.BindingKey(Id);
@@ -21,6 +24,20 @@ public readonly record struct ChannelBindingKey(ChannelKind Kind, string Externa
     public string Value => $"{Kind.ToString().ToLowerInvariant()}:{(Kind == ChannelKind.Email ? ExternalId.ToLowerInvariant() : ExternalId)}";
 
     public override string ToString() => Value;
+}
+
+public enum OwnershipState { Pending, Proven }
+
+/// <summary>
+/// Whether the account has proven that a channel's external id is its own (for a page: a user token Meta confirms can
+/// manage it). A pending channel routes nothing and expires at <see cref="ExpiresAt"/>; the rule is
+/// <see cref="Rules.ChannelOwnershipRules"/>.
+/// </summary>
+public sealed record ChannelOwnership(OwnershipState State, DateTimeOffset? ExpiresAt = null, DateTimeOffset? ProvenAt = null)
+{
+    public static ChannelOwnership Pending(DateTimeOffset expiresAt) => new(OwnershipState.Pending, ExpiresAt: expiresAt);
+
+    public static ChannelOwnership Proven(DateTimeOffset provenAt) => new(OwnershipState.Proven, ProvenAt: provenAt);
 }
 
 /// <summary>How a channel's conversations are routed when they arrive.</summary>

@@ -33,12 +33,16 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
 
     private CosmosChannelBindingStore Bindings => new(containers);
 
-    private InboxAdmin Admin()
-    {
-        var api = new MessengerGraphApi(new HttpClient(meta), new MessengerGraphOptions { AppId = "app-id", AppSecret = "app-secret" });
-        var connector = new MessengerChannelConnector(new MessengerPageConnector(api, secrets, Bindings), secrets);
-        return new InboxAdmin(new CosmosInboxStore(containers), Bindings, new CosmosDirectoryStore(containers), clock, connector: connector);
-    }
+    /// <summary>The secret of the page token of the channel <see cref="Connected"/> made last.</summary>
+    private string? pageTokenSecret;
+
+    private MessengerPageConnector Pages() =>
+        new(new MessengerGraphApi(new HttpClient(meta), new MessengerGraphOptions { AppId = "app-id", AppSecret = "app-secret" }), secrets);
+
+    private InboxAdmin Admin() =>
+        new(new CosmosInboxStore(containers), Bindings, new CosmosDirectoryStore(containers), clock, connector: new MessengerChannelConnector(Pages(), secrets));
+
+    private MessengerAdmin Messenger() => new(new CosmosInboxStore(containers), Admin(), Pages());
 
     private static MessengerChannel Page(string? greeting = "Hello!") => new() { PageId = PageId, PageName = "Acme", Greeting = greeting };
 
@@ -47,7 +51,8 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
         var inbox = (await Admin().Create(AdminCaller, new InboxSettings { Name = "Inbox " + Guid.NewGuid().ToString("N")[..8] }, default)).Value!;
         var channel = await Admin().ConnectChannel(AdminCaller, inbox.Value.Id, settings, default);
         Assert.True(channel.IsSuccess, channel.Problem?.Detail);
-        if (pageTokenStored) await secrets.Set(SecretNames.MessengerPageToken(PageId), "page-token", default);
+        pageTokenSecret = SecretNames.MessengerPageToken(Account, channel.Value!.Value.Id);
+        if (pageTokenStored) await secrets.Set(pageTokenSecret, "page-token", default);
         return (inbox.Value.Id, channel.Value!);
     }
 
@@ -65,7 +70,7 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
         Assert.Empty(done.Value!.Leftovers);
         var request = meta.Request;
         Assert.Equal((HttpMethod.Delete, Graph + PageId + "/subscribed_apps", "Bearer page-token"), (request.Method, request.Uri.ToString(), request.Authorization));
-        Assert.Null(await secrets.Get(SecretNames.MessengerPageToken(PageId), default));
+        Assert.Null(await secrets.Get(pageTokenSecret!, default));
         Assert.Null(await Bindings.Find("messenger:" + PageId, default));
     }
 
@@ -79,7 +84,7 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
 
         Assert.True(done.IsSuccess, done.Problem?.Detail);
         Assert.Equal(HttpMethod.Delete, meta.Request.Method);
-        Assert.Null(await secrets.Get(SecretNames.MessengerPageToken(PageId), default));
+        Assert.Null(await secrets.Get(pageTokenSecret!, default));
         Assert.Null(await Bindings.Find("messenger:" + PageId, default));
     }
 
@@ -93,7 +98,7 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
 
         Assert.True(done.IsSuccess, done.Problem?.Detail);
         Assert.Contains(PageId, Assert.Single(done.Value!.Leftovers));
-        Assert.Null(await secrets.Get(SecretNames.MessengerPageToken(PageId), default));
+        Assert.Null(await secrets.Get(pageTokenSecret!, default));
         Assert.Empty((await Admin().Get(AdminCaller, inboxId, default)).Value!.Value.Channels);
         Assert.Null(await Bindings.Find("messenger:" + PageId, default));
     }
@@ -194,5 +199,111 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
         Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
         Assert.Contains(chat.Value!.Value.Id, refused.Problem!.Detail);
         Assert.Equal(2, (await Admin().Get(AdminCaller, inboxId, default)).Value!.Value.Channels.Count);
+    }
+
+    // ---- Proving the page (issue 12) ----
+
+    private static Caller AdminOf(string account) => new(account, "admin", new HashSet<Role> { Role.Member, Role.AccountAdmin });
+
+    /// <summary>Meta confirms the user token can manage the page, hands over <paramref name="pageToken"/>, and takes the subscription and greeting.</summary>
+    private void MetaConfirms(string pageToken) => meta
+        .Answer(HttpStatusCode.OK, """{"access_token":"long-lived","token_type":"bearer","expires_in":5183944}""")
+        .Answer(HttpStatusCode.OK, $$"""{"access_token":"{{pageToken}}","name":"Acme","id":"{{PageId}}"}""")
+        .Answer(HttpStatusCode.OK, """{"success":true}""")
+        .Answer(HttpStatusCode.OK, """{"result":"success"}""");
+
+    private async Task<(string InboxId, string ChannelId)> PageChannelOf(string account)
+    {
+        var inbox = (await Admin().Create(AdminOf(account), new InboxSettings { Name = "Pages " + Guid.NewGuid().ToString("N")[..8] }, default)).Value!;
+        var channel = await Admin().ConnectChannel(AdminOf(account), inbox.Value.Id, Page(), default);
+        Assert.True(channel.IsSuccess, channel.Problem?.Detail);
+        return (inbox.Value.Id, channel.Value!.Value.Id);
+    }
+
+    private async Task<ChannelOwnership?> OwnershipOf(string account, string inboxId, string channelId) =>
+        (await Admin().GetChannel(AdminOf(account), inboxId, channelId, default)).Value!.Value.Ownership;
+
+    [Fact]
+    public async Task A_page_connected_through_the_channel_api_is_pending_until_meta_confirms_the_user_token()
+    {
+        var (inboxId, channelId) = await PageChannelOf("acme");
+        Assert.Equal(ChannelOwnership.Pending(clock.GetUtcNow() + TimeSpan.FromHours(24)), await OwnershipOf("acme", inboxId, channelId));
+
+        MetaConfirms("acme-page-token");
+        var connected = await Messenger().ConnectPage(AdminOf("acme"), inboxId, channelId, new PageAuthorization("acme-user-token"), default);
+
+        Assert.True(connected.IsSuccess, connected.Problem?.Detail);
+        Assert.Equal(ChannelOwnership.Proven(clock.GetUtcNow()), await OwnershipOf("acme", inboxId, channelId));
+        Assert.Equal("acme-page-token", await secrets.Get(SecretNames.MessengerPageToken("acme", channelId), default));
+        Assert.Equal(channelId, (await Bindings.Find("messenger:" + PageId, default))!.Value.ChannelId);
+    }
+
+    [Fact]
+    public async Task A_user_token_meta_does_not_confirm_leaves_the_page_pending()
+    {
+        var (inboxId, channelId) = await PageChannelOf("acme");
+        meta.Answer(HttpStatusCode.OK, """{"access_token":"long-lived","token_type":"bearer","expires_in":5183944}""")
+            .Answer(HttpStatusCode.OK, $$"""{"name":"Acme","id":"{{PageId}}"}"""); // no page token: the user cannot manage the page
+
+        var refused = await Messenger().ConnectPage(AdminOf("acme"), inboxId, channelId, new PageAuthorization("someone-elses-token"), default);
+
+        Assert.Equal(ProblemKind.Invalid, refused.Problem?.Kind);
+        Assert.Equal(OwnershipState.Pending, (await OwnershipOf("acme", inboxId, channelId))!.State);
+    }
+
+    [Fact]
+    public async Task Another_accounts_pending_page_neither_blocks_a_channel_nor_its_proof_which_takes_the_page_over()
+    {
+        var (squatterInbox, squatterChannel) = await PageChannelOf("squatter");
+        var (inboxId, channelId) = await PageChannelOf("acme"); // 201 though the squatter's pending claim holds the page
+
+        MetaConfirms("acme-page-token");
+        var connected = await Messenger().ConnectPage(AdminOf("acme"), inboxId, channelId, new PageAuthorization("acme-user-token"), default);
+
+        Assert.True(connected.IsSuccess, connected.Problem?.Detail);
+        Assert.Equal(channelId, (await Bindings.Find("messenger:" + PageId, default))!.Value.ChannelId);
+        Assert.Equal(OwnershipState.Pending, (await OwnershipOf("squatter", squatterInbox, squatterChannel))!.State);
+    }
+
+    [Fact]
+    public async Task A_page_another_account_proved_is_refused_before_meta_is_asked()
+    {
+        var (ownerInbox, ownerChannel) = await PageChannelOf("owner");
+        MetaConfirms("owner-page-token");
+        Assert.True((await Messenger().ConnectPage(AdminOf("owner"), ownerInbox, ownerChannel, new PageAuthorization("owner-user-token"), default)).IsSuccess);
+        meta.Requests.Clear();
+
+        var refused = await Admin().ConnectChannel(AdminOf("acme"), (await Admin().Create(AdminOf("acme"), new InboxSettings { Name = "Other" }, default)).Value!.Value.Id, Page(), default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Empty(meta.Requests);
+    }
+
+    [Fact]
+    public async Task A_pending_claim_that_expired_is_free_for_another_pending_channel()
+    {
+        await PageChannelOf("squatter");
+        clock.Now += TimeSpan.FromHours(24);
+
+        var (_, channelId) = await PageChannelOf("acme");
+
+        Assert.Equal(channelId, (await Bindings.Find("messenger:" + PageId, default))!.Value.ChannelId);
+    }
+
+    [Fact]
+    public async Task Disconnecting_a_pending_channel_whose_page_another_channel_holds_leaves_its_subscription()
+    {
+        var (squatterInbox, squatterChannel) = await PageChannelOf("squatter");
+        var (inboxId, channelId) = await PageChannelOf("acme");
+        MetaConfirms("acme-page-token");
+        Assert.True((await Messenger().ConnectPage(AdminOf("acme"), inboxId, channelId, new PageAuthorization("acme-user-token"), default)).IsSuccess);
+        meta.Requests.Clear();
+
+        var done = await Admin().DisconnectChannel(AdminOf("squatter"), squatterInbox, squatterChannel, null, default);
+
+        Assert.True(done.IsSuccess, done.Problem?.Detail);
+        Assert.Empty(meta.Requests);
+        Assert.Equal("acme-page-token", await secrets.Get(SecretNames.MessengerPageToken("acme", channelId), default));
+        Assert.Equal(channelId, (await Bindings.Find("messenger:" + PageId, default))!.Value.ChannelId);
     }
 }

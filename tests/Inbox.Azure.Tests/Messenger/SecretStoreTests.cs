@@ -99,7 +99,7 @@ public sealed class KeyVaultSecretStoreTests
     {
         Assert.True(SecretNames.IsValid(new string('a', 127)));
         Assert.False(SecretNames.IsValid(new string('a', 128)));
-        Assert.Equal("messenger-page-1234567890", SecretNames.MessengerPageToken("1234567890"));
+        Assert.Equal(79, SecretNames.MessengerPageToken(new string('a', 200), new string('b', 200)).Length);
     }
 }
 

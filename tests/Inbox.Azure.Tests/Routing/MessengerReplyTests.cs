@@ -30,7 +30,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         var inbox = Inbox.Create("inbox-1", "acme", new InboxSettings { Name = "Messenger" }, T0)
             .WithChannel(new Channel("page-channel", new MessengerChannel { PageId = "4242", PageName = "Acme" }, T0), T0);
         await inboxes.Create(inbox, default);
-        await secrets.Set(SecretNames.MessengerPageToken("4242"), "page-token", default);
+        await secrets.Set(SecretNames.MessengerPageToken("acme", "page-channel"), "page-token", default);
         await conversations.CreateOrGet(new Conversation
         {
             Id = "conv-1", AccountId = "acme", InboxId = "inbox-1", ChannelId = "page-channel", ChannelKind = ChannelKind.Messenger,

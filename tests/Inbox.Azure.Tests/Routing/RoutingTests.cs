@@ -69,11 +69,19 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         containers.Dispose();
     }
 
-    private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotificationSettings? notifications = null)
+    /// <param name="prove">A page routes only once proven: its admin's token connects it (Meta, faked, confirms it).</param>
+    private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotificationSettings? notifications = null, bool prove = true)
     {
         var inbox = (await admin.Create(AdminCaller, new InboxSettings { Name = "Inbox " + Guid.NewGuid().ToString("N")[..6], Notifications = notifications ?? new() }, default)).Value!;
         var connected = await admin.ConnectChannel(AdminCaller, inbox.Value.Id, channel, default);
         Assert.True(connected.IsSuccess, connected.Problem?.Detail);
+        if (prove && channel is MessengerChannel)
+        {
+            var proven = await new MessengerAdmin(new CosmosInboxStore(containers), admin, new MessengerPageConnector(meta, secrets))
+                .ConnectPage(AdminCaller, inbox.Value.Id, connected.Value!.Value.Id, new PageAuthorization("admin-user-token"), default);
+            Assert.True(proven.IsSuccess, proven.Problem?.Detail);
+        }
+
         return (inbox.Value.Id, connected.Value!.Value.Id);
     }
 
@@ -337,6 +345,17 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_for_a_page_not_proven_is_dropped_like_one_nobody_holds()
+    {
+        var (inboxId, _) = await Inbox(new MessengerChannel { PageId = "424242", PageName = "Not ours" }, prove: false);
+
+        var result = await Route(Messenger("424242", "psid", "mid.pending", T0));
+
+        Assert.Equal(RoutingStatus.Dropped, result.Status);
+        Assert.Empty((await conversations.List(inboxId, new ConversationFilter(), 10, null, default)).Items);
+    }
+
+    [Fact]
     public async Task An_event_for_a_channel_nobody_holds_is_dropped()
     {
         var result = await Route(Messenger("999000", "psid", "mid.x", T0));
@@ -371,7 +390,6 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
             Consent = new MessengerConsent { Mode = ConsentMode.Explicit, Text = "May we keep this conversation? Reply yes or no." },
         };
         var (inboxId, _) = await Inbox(page);
-        await secrets.Set(SecretNames.MessengerPageToken("8080"), "page-token", default);
 
         var first = await Route(Messenger("8080", "psid-g", "mid.g.1", T0));
         await Route(Messenger("8080", "psid-g", "mid.g.1", T0)); // redelivered: no second greeting
@@ -390,10 +408,11 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task A_greeting_that_cannot_be_sent_is_noted_and_routing_goes_on()
     {
-        var (inboxId, _) = await Inbox(new MessengerChannel
+        var (inboxId, channelId) = await Inbox(new MessengerChannel
         {
             PageId = "8181", PageName = "Acme", InstantReply = new InstantReply { Enabled = true, Text = "Hi!" },
-        }); // no page token stored: the page was never connected to Meta
+        });
+        await secrets.Delete(SecretNames.MessengerPageToken(Account, channelId), default); // its token is gone (deleted in Key Vault by hand)
 
         var result = await Route(Messenger("8181", "psid-n", "mid.n.1", T0));
 
@@ -411,7 +430,6 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
             InstantReply = new InstantReply { Enabled = true, Text = "Thanks! We reply within the hour." },
             Consent = new MessengerConsent { Mode = ConsentMode.Implicit, Text = "By messaging us you agree that we keep this conversation." },
         });
-        await secrets.Set(SecretNames.MessengerPageToken("8383"), "page-token", default);
 
         await Route(Messenger("8383", "psid-i", "mid.i.1", T0));
 
@@ -430,7 +448,6 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
             InstantReply = new InstantReply { Enabled = true, Text = "Hi!" },
             Consent = new MessengerConsent { Mode = ConsentMode.Explicit, Text = "May we keep this conversation?" },
         });
-        await secrets.Set(SecretNames.MessengerPageToken("8282"), "page-token", default);
         meta.Refuse = new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041);
 
         var first = await Route(Messenger("8282", "psid-u", "mid.u.1", T0));
@@ -470,11 +487,15 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
             return Task.FromResult<SendResult>(new SendResult.Sent($"m_out_{sends.Count}_{Guid.NewGuid():N}", psid));
         }
 
-        public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
+        // Meta confirms every admin's token for every page: the proof itself is tested with the Graph adapter.
+        public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) =>
+            Task.FromResult<MessengerResult<UserToken>>(new UserToken("long-lived", TimeSpan.FromDays(60)));
+        public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) =>
+            Task.FromResult<MessengerResult<PageInfo>>(new PageInfo(pageId, "Acme", "page-token"));
+        public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) =>
+            Task.FromResult<MessengerResult<bool>>(true);
         public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => throw new NotSupportedException();
+        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => Task.FromResult<MessengerResult<bool>>(true);
     }
 
     /// <summary>Slack's side of an incoming webhook: answers from a script (then 200), and what was posted.</summary>

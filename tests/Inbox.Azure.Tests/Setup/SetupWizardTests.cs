@@ -167,6 +167,8 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
         Assert.Equal(new WizardOutcome(WizardStatus.Created, inbox.Id, channel.Id), ended.ReadOutputAs<WizardOutcome>());
         Assert.Equal(WizardStatus.Created, (await State(id)).Status);
+        // The handshake connected the page with the admin's token: that proves it, so the page routes.
+        Assert.Equal(OwnershipState.Proven, Assert.Single(Assert.Single(await Inboxes()).Channels).Ownership?.State);
     }
 
     [Fact]
@@ -459,7 +461,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         public Task<Outcome<bool>> Update(string accountId, string inboxId, Channel before, Channel after, CancellationToken ct) =>
             Task.FromResult<Outcome<bool>>(false);
 
-        public Task<string?> Disconnect(string accountId, string inboxId, Channel channel, CancellationToken ct) => Task.FromResult<string?>(null);
+        public Task<string?> Disconnect(string accountId, string inboxId, Channel channel, bool heldElsewhere, CancellationToken ct) => Task.FromResult<string?>(null);
     }
 
     /// <summary>The Cosmos store, whose next replace can be made to throw once it has written (a crash after the write).</summary>

@@ -12,7 +12,7 @@ public sealed class MessengerChannelConnectorTests
     private readonly FakeMessengerApi api = new();
     private readonly FakeSecretStore secrets = new();
 
-    private MessengerChannelConnector Connector() => new(new MessengerPageConnector(api, secrets, new FakeBindingStore()), secrets);
+    private MessengerChannelConnector Connector() => new(new MessengerPageConnector(api, secrets), secrets);
 
     private static Channel Page(string greeting = "Hello!") =>
         new("channel-1", new MessengerChannel { PageId = "1234567890", PageName = "Acme", Greeting = greeting }, DateTimeOffset.UnixEpoch);
@@ -35,7 +35,7 @@ public sealed class MessengerChannelConnectorTests
         await Connector().Connect("acc-1", InboxId, Page(), CancellationToken.None);
 
         Assert.Equal(["exchange", "page", "subscribe", "greeting"], api.Calls);
-        Assert.Equal("page-token", secrets.Secrets[SecretNames.MessengerPageToken("1234567890")]);
+        Assert.Equal("page-token", secrets.Secrets[SecretNames.MessengerPageToken("acc-1", "channel-1")]);
         Assert.False(secrets.Secrets.ContainsKey(MessengerChannelConnector.AuthorizationSecret(InboxId)));
     }
 

@@ -1,5 +1,6 @@
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Core.Tests.MessengerSending;
 
@@ -8,10 +9,11 @@ public sealed class MessengerPageConnectorTests
     private const string PageId = "1234567890";
     private readonly FakeMessengerApi api = new();
     private readonly FakeSecretStore secrets = new();
-    private readonly FakeBindingStore bindings = new();
+    private const string ChannelId = "ch-1";
+    private static readonly string TokenSecret = SecretNames.MessengerPageToken("acc-1", ChannelId);
 
     private Task<Outcome<MessengerPageConnection>> Connect(string? greeting = "Hi! How can we help?", string accountId = "acc-1", string pageId = PageId) =>
-        new MessengerPageConnector(api, secrets, bindings).Connect(accountId, pageId, "short-user-token", greeting, CancellationToken.None);
+        new MessengerPageConnector(api, secrets).Connect(accountId, ChannelId, pageId, "short-user-token", greeting, CancellationToken.None);
 
     [Fact]
     public async Task Connecting_exchanges_the_token_stores_the_page_token_subscribes_and_sets_the_greeting()
@@ -19,7 +21,7 @@ public sealed class MessengerPageConnectorTests
         var connection = await Connect();
 
         Assert.True(connection.IsSuccess, connection.Problem?.Detail);
-        Assert.Equal(new MessengerPageConnection(PageId, "Acme Support", "messenger-page-1234567890", true), connection.Value);
+        Assert.Equal(new MessengerPageConnection(PageId, "Acme Support", TokenSecret, true), connection.Value);
         Assert.Equal(["exchange", "page", "subscribe", "greeting"], api.Calls);
         Assert.Equal(
         [
@@ -28,7 +30,7 @@ public sealed class MessengerPageConnectorTests
             ("subscribe", "page-token", PageId + ":messages,messaging_postbacks,messaging_optins,message_deliveries,message_reads,message_echoes"),
             ("greeting", "page-token", "Hi! How can we help?"),
         ], api.Arguments);
-        Assert.Equal("page-token", secrets.Secrets["messenger-page-1234567890"]);
+        Assert.Equal("page-token", secrets.Secrets[TokenSecret]);
     }
 
     [Fact]
@@ -41,26 +43,14 @@ public sealed class MessengerPageConnectorTests
     }
 
     [Fact]
-    public async Task A_page_connected_to_another_account_is_refused_before_any_call()
+    public async Task Two_accounts_channels_naming_one_page_keep_their_tokens_apart()
     {
-        var key = new ChannelBindingKey(ChannelKind.Messenger, PageId).Value;
-        bindings.Bindings[key] = new ChannelBinding(key, "acc-other", "inbox-9", "ch-9", DateTimeOffset.UnixEpoch);
+        await Connect(accountId: "acc-1");
+        api.Page = new PageInfo(PageId, "Acme Support", "other-page-token");
+        await new MessengerPageConnector(api, secrets).Connect("acc-2", "ch-2", PageId, "short-user-token", null, CancellationToken.None);
 
-        var refused = await Connect();
-
-        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
-        Assert.Contains("another account", refused.Problem!.Detail);
-        Assert.Empty(api.Calls);
-        Assert.Empty(secrets.Secrets);
-    }
-
-    [Fact]
-    public async Task The_same_account_may_connect_its_page_again()
-    {
-        var key = new ChannelBindingKey(ChannelKind.Messenger, PageId).Value;
-        bindings.Bindings[key] = new ChannelBinding(key, "acc-1", "inbox-1", "ch-1", DateTimeOffset.UnixEpoch);
-
-        Assert.True((await Connect()).IsSuccess);
+        Assert.Equal("page-token", secrets.Secrets[SecretNames.MessengerPageToken("acc-1", ChannelId)]);
+        Assert.Equal("other-page-token", secrets.Secrets[SecretNames.MessengerPageToken("acc-2", "ch-2")]);
     }
 
     [Theory]
@@ -146,36 +136,48 @@ public sealed class MessengerPageConnectorTests
     [Fact]
     public async Task Disconnecting_unsubscribes_and_deletes_the_token()
     {
-        secrets.Secrets["messenger-page-" + PageId] = "page-token";
+        secrets.Secrets[TokenSecret] = "page-token";
 
-        var done = await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None);
+        var done = await new MessengerPageConnector(api, secrets).Disconnect("acc-1", ChannelId, PageId, unsubscribe: true, CancellationToken.None);
 
         Assert.Equal(new PageDisconnection(true, null), done.Value);
         Assert.Equal([("unsubscribe", "page-token", PageId)], api.Arguments);
         Assert.Empty(secrets.Secrets);
-        Assert.False((await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None)).Value!.HadToken);
+        Assert.False((await new MessengerPageConnector(api, secrets).Disconnect("acc-1", ChannelId, PageId, unsubscribe: true, CancellationToken.None)).Value!.HadToken);
     }
 
     [Fact]
     public async Task Disconnecting_with_an_expired_token_still_deletes_it()
     {
-        secrets.Secrets["messenger-page-" + PageId] = "page-token";
+        secrets.Secrets[TokenSecret] = "page-token";
         api.Unsubscribe = new MessengerError(MessengerErrorKind.TokenExpired, "expired", 400, 190);
 
-        Assert.Equal(new PageDisconnection(true, null), (await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None)).Value);
+        Assert.Equal(new PageDisconnection(true, null), (await new MessengerPageConnector(api, secrets).Disconnect("acc-1", ChannelId, PageId, unsubscribe: true, CancellationToken.None)).Value);
         Assert.Empty(secrets.Secrets);
     }
 
     [Fact]
     public async Task Disconnecting_while_facebook_is_down_deletes_the_token_and_says_the_app_is_still_subscribed()
     {
-        secrets.Secrets["messenger-page-" + PageId] = "page-token";
+        secrets.Secrets[TokenSecret] = "page-token";
         var down = new MessengerError(MessengerErrorKind.Transient, "An unexpected error has occurred.", 500, 2);
         api.Unsubscribe = down;
 
-        var done = await new MessengerPageConnector(api, secrets, bindings).Disconnect(PageId, CancellationToken.None);
+        var done = await new MessengerPageConnector(api, secrets).Disconnect("acc-1", ChannelId, PageId, unsubscribe: true, CancellationToken.None);
 
         Assert.Equal(new PageDisconnection(true, down), done.Value);
+        Assert.Empty(secrets.Secrets);
+    }
+
+    [Fact]
+    public async Task Disconnecting_a_page_another_channel_holds_deletes_only_this_channels_token()
+    {
+        secrets.Secrets[TokenSecret] = "page-token";
+
+        var done = await new MessengerPageConnector(api, secrets).Disconnect("acc-1", ChannelId, PageId, unsubscribe: false, CancellationToken.None);
+
+        Assert.Equal(new PageDisconnection(true, null), done.Value);
+        Assert.Empty(api.Calls);
         Assert.Empty(secrets.Secrets);
     }
 }

@@ -1,3 +1,4 @@
+using InboxServerless.Core.Ports;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 
@@ -6,6 +7,7 @@ namespace InboxServerless.Core.Tests.MessengerSending;
 public sealed class MessengerRepliesTests
 {
     private const string PageId = "1234567890";
+    private static readonly string TokenSecret = SecretNames.MessengerPageToken("acc-1", "channel-1");
     private static readonly DateTimeOffset Last = new(2026, 5, 1, 9, 0, 0, TimeSpan.Zero);
 
     private readonly FakeMessengerApi api = new();
@@ -13,7 +15,7 @@ public sealed class MessengerRepliesTests
     private readonly ManualClock clock = new(Last + TimeSpan.FromHours(1));
     private readonly List<TimeSpan> waits = [];
 
-    public MessengerRepliesTests() => secrets.Secrets["messenger-page-" + PageId] = "page-token";
+    public MessengerRepliesTests() => secrets.Secrets[TokenSecret] = "page-token";
 
     private MessengerReplies Replies() => new(api, secrets, clock, new MessengerRetryPolicy
     {
@@ -27,7 +29,7 @@ public sealed class MessengerRepliesTests
     });
 
     private Task<MessengerReplyResult> Send(ReplySender sender = ReplySender.Person, string text = "Hello!", DateTimeOffset? last = null) =>
-        Replies().Send(new MessengerReplyRequest(PageId, "PSID", text, last ?? Last, sender), CancellationToken.None);
+        Replies().Send(new MessengerReplyRequest(PageId, TokenSecret, "PSID", text, last ?? Last, sender), CancellationToken.None);
 
     [Fact]
     public async Task Within_24_hours_the_reply_is_a_standard_response_with_the_page_token()
@@ -45,7 +47,7 @@ public sealed class MessengerRepliesTests
     {
         IReadOnlyList<MessengerQuickReply> buttons = [new("Yes", "CONSENT_YES"), new("No", "CONSENT_NO")];
 
-        await Replies().Send(new MessengerReplyRequest(PageId, "PSID", "May we?", Last, ReplySender.Automation, buttons), CancellationToken.None);
+        await Replies().Send(new MessengerReplyRequest(PageId, TokenSecret, "PSID", "May we?", Last, ReplySender.Automation, buttons), CancellationToken.None);
 
         Assert.Same(buttons, Assert.Single(api.Sends).QuickReplies);
     }
@@ -110,7 +112,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task A_conversation_the_person_never_wrote_in_cannot_be_replied_to()
     {
-        var result = await Replies().Send(new MessengerReplyRequest(PageId, "PSID", "Hi", null, ReplySender.Person), CancellationToken.None);
+        var result = await Replies().Send(new MessengerReplyRequest(PageId, TokenSecret, "PSID", "Hi", null, ReplySender.Person), CancellationToken.None);
 
         Assert.Equal(ReplyFailureKind.NoIncomingMessage, Assert.IsType<MessengerReplyResult.NotSent>(result).Kind);
         Assert.Empty(api.Calls);

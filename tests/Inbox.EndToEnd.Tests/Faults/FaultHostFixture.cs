@@ -37,12 +37,17 @@ public sealed class FaultHostFixture : DevHostUnderTest
         ["DevHost:Queue:RedeliveryBackoff"] = "00:00:00.050",
         ["DevHost:Queue:DuplicateDetectionWindow"] = "00:00:00",
         ["Logging:LogLevel:Default"] = "None",
+        ["Messenger:AppId"] = "e2e-app-id",
         ["Messenger:AppSecret"] = AppSecret,
         ["Messenger:VerifyToken"] = "fault-suite-verify-token",
     };
 
+    /// <summary>Meta's Graph API, as the dev host's Messenger client sees it: pages are proven and replies sent through it.</summary>
+    public FakeMeta Graph { get; } = new();
+
     protected override void ConfigureServices(IServiceCollection services)
     {
+        services.UseFakeMeta(Graph);
         services.AddSingleton<CosmosTransportWrapper>(transport => new FaultyCosmosTransport(Wire) { InnerHandler = transport });
         services.Decorate<IConversationStore>((store, _) => new CrashingConversationStore(store, Crashes));
     }

@@ -225,12 +225,14 @@ public sealed class FaultInjectionTests(FaultHostFixture host, ITestOutputHelper
         var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Social","members":{"everyone":true}}""")
             .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
         var pageId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
+        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
             {"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Contoso Bikes",
              "routing":{"assignment":{"mode":"specific","userIds":["alice","bob"]},
                         "tickets":{"pipeline":"support","status":"new","priority":"high"}}
             }
-            """).Expect(HttpStatusCode.Created);
+            """).Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
+        // A page routes once proven: its admin's token, confirmed by Meta's stand-in.
+        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK);
         return (pageId, inboxId);
     }
 

@@ -323,8 +323,9 @@ public sealed class MessengerWebhookFuzzTests(DevHostFixture host, ITestOutputHe
         var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Fuzzed page","members":{"everyone":true}}""")
             .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
         var pageId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""{"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Fuzz"}""")
-            .Expect(HttpStatusCode.Created);
+        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""{"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Fuzz"}""")
+            .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
+        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK); // a page routes once proven
         return pageId;
     }
 }

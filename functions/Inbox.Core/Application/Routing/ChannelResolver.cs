@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
 
 namespace InboxServerless.Core.Application;
 
@@ -81,8 +82,10 @@ public sealed class ChannelResolver(IChannelBindingStore bindings, IInboxStore i
         var binding = await bindings.Find(bindingKey, ct);
         if (binding is null) return null;
         var inbox = await inboxes.Find(binding.Value.AccountId, binding.Value.InboxId, ct);
-        // A claim whose inbox does not (yet, or any more) hold the channel routes nowhere.
-        if (inbox?.Value.FindChannel(binding.Value.ChannelId) is not { } channel || channel.BindingKey.Value != bindingKey) return null;
+        // A claim whose inbox does not (yet, or any more) hold the channel routes nowhere; nor does a channel whose
+        // external id is not proven its own (a page typed in, not connected): its events are dropped like a page nobody holds.
+        if (!BindingRules.IsLive(binding.Value, inbox?.Value)) return null;
+        var channel = inbox!.Value.FindChannel(binding.Value.ChannelId)!;
         return new RouteTarget(inbox.Value.AccountId, inbox.Value.Id, inbox.Value.Name, channel.Id, channel.Settings.Kind,
             channel.BindingKey.ExternalId, channel.Settings.Routing, inbox.Value.Notifications, MessengerGreeting.Of(channel.Settings));
     }

@@ -215,7 +215,8 @@ public sealed class RoutingActivities(
         var asked = false;
         foreach (var (what, text, quickReplies) in greeting.Messages())
         {
-            var result = await messenger.Send(new MessengerReplyRequest(target.ExternalId, current.Value.SenderId, text,
+            var result = await messenger.Send(new MessengerReplyRequest(target.ExternalId,
+                SecretNames.MessengerPageToken(target.AccountId, target.ChannelId), current.Value.SenderId, text,
                 current.Value.LastIncomingAt, ReplySender.Automation, quickReplies), ct);
             if (result is MessengerReplyResult.NotSent notSent)
             {

@@ -25,6 +25,10 @@ public interface IChannelConnector
     /// Undoes <see cref="Connect"/> for a channel already removed from its inbox, best effort: it never throws for the
     /// provider or the secret store.
     /// </summary>
+    /// <param name="heldElsewhere">
+    /// Another channel holds the external id by now: what the channel shares with it at the provider (the app's
+    /// subscription to a page) stays; the channel's own secrets go all the same.
+    /// </param>
     /// <returns>What could not be undone, for the log; <c>null</c> when nothing is left over.</returns>
-    Task<string?> Disconnect(string accountId, string inboxId, Channel channel, CancellationToken ct);
+    Task<string?> Disconnect(string accountId, string inboxId, Channel channel, bool heldElsewhere, CancellationToken ct);
 }

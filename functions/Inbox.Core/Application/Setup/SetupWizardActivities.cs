@@ -51,9 +51,23 @@ public sealed class SetupWizardActivities(InboxAdmin admin, IChannelConnector co
     /// <summary>The channel's external handshake; throws when it fails, so the orchestration retries it with backoff.</summary>
     public async Task<bool> ConnectChannel(ChannelHandshake request, CancellationToken ct)
     {
-        await connector.Connect(request.AccountId, request.InboxId, request.Channel, ct);
-        return true;
+        if (!ChannelOwnershipRules.NeedsProof(request.Channel.Settings.Kind))
+        {
+            await connector.Connect(request.AccountId, request.InboxId, request.Channel, ct);
+            return true;
+        }
+
+        // The handshake (a page connected with the admin's token) is the proof: the channel goes from pending to proven.
+        var proven = await admin.ProveChannel(OnBehalfOf(request.AccountId, WizardUser), request.InboxId, request.Channel.Id, async channel =>
+        {
+            await connector.Connect(request.AccountId, request.InboxId, channel, ct);
+            return (Outcome<bool>)true;
+        }, ct);
+        return proven.IsSuccess ? true : throw new InvalidOperationException($"{proven.Problem!.Title} {proven.Problem.Detail}".Trim());
     }
+
+    /// <summary>The handshake carries no user; an admin acting for the wizard the admin confirmed.</summary>
+    private const string WizardUser = "setup-wizard";
 
     /// <summary>Removes the inbox a cancelled or expired wizard made (with its channel binding), if any.</summary>
     public async Task<bool> DiscardInbox(WizardDiscard request, CancellationToken ct)

@@ -8,11 +8,12 @@ public sealed record MessengerPageConnection(string PageId, string PageName, str
 
 /// <summary>
 /// Connects a Facebook page for Messenger: exchanges the admin's user token for a long-lived one, reads the page's
-/// (non-expiring) access token, keeps it as the secret <c>messenger-page-{pageId}</c>, subscribes the app to the
-/// page's webhook fields and sets the greeting. Every step is idempotent, so a failed connection is simply tried again.
-/// A page bound to a channel of another account is refused before any call, so its token is never overwritten.
+/// (non-expiring) access token, keeps it as the channel's own secret (<see cref="SecretNames.MessengerPageToken"/>),
+/// subscribes the app to the page's webhook fields and sets the greeting. Every step is idempotent, so a failed connection
+/// is simply tried again. Meta's answer is the proof that the account manages the page; whether the page is free to be
+/// proven (no other channel proved it) is the caller's rule (<see cref="Application.InboxAdmin.ProveChannel{T}"/>).
 /// </summary>
-public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secrets, IChannelBindingStore bindings)
+public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secrets)
 {
     /// <summary>The webhook fields the inbound side understands (messages, postbacks, opt-ins, deliveries, reads, echoes).</summary>
     public static readonly IReadOnlyList<string> WebhookFields =
@@ -22,17 +23,13 @@ public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secre
     public const int MaxGreetingLength = 160;
 
     public async Task<Outcome<MessengerPageConnection>> Connect(
-        string accountId, string pageId, string userAccessToken, string? greeting, CancellationToken ct)
+        string accountId, string channelId, string pageId, string userAccessToken, string? greeting, CancellationToken ct)
     {
         var v = new Validation()
             .Check(pageId is { Length: > 0 and <= 32 } && pageId.All(char.IsAsciiDigit), "pageId", "A page id is a number.")
             .Check(!string.IsNullOrWhiteSpace(userAccessToken), "userAccessToken", "A Facebook user access token is needed to connect a page.")
             .Check(greeting is null || greeting.Length <= MaxGreetingLength, "greeting", $"A greeting is at most {MaxGreetingLength} characters.");
         if (!v.IsValid) return Problem.Invalid(v.Errors);
-
-        var binding = await bindings.Find(new ChannelBindingKey(ChannelKind.Messenger, pageId).Value, ct);
-        if (binding is not null && binding.Value.AccountId != accountId)
-            return Problem.Conflict($"The Facebook page {pageId} is connected to another account. It must be disconnected there first.");
 
         MessengerResult<UserToken> exchanged;
         try
@@ -56,7 +53,7 @@ public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secre
                 $"The Facebook user cannot manage the page {pageId}, or did not grant the app pages_messaging and pages_manage_metadata.");
         var pageToken = page.Value.AccessToken;
 
-        var secretName = SecretNames.MessengerPageToken(pageId);
+        var secretName = SecretNames.MessengerPageToken(accountId, channelId);
         try
         {
             await secrets.Set(secretName, pageToken, ct);
@@ -82,15 +79,23 @@ public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secre
     }
 
     /// <summary>
-    /// Unsubscribes the app from the page (when its token still works) and deletes the token, whatever Facebook
+    /// Unsubscribes the app from the page (when its token still works) and deletes the channel's token, whatever Facebook
     /// answered: a page nobody holds gets its deliveries dropped anyway, and a token kept would be one nobody uses.
     /// </summary>
-    public async Task<Outcome<PageDisconnection>> Disconnect(string pageId, CancellationToken ct)
+    /// <param name="unsubscribe">
+    /// <c>false</c> when another channel holds the page by now: the app's subscription is its too, so only the token goes.
+    /// </param>
+    public async Task<Outcome<PageDisconnection>> Disconnect(string accountId, string channelId, string pageId, bool unsubscribe, CancellationToken ct)
     {
         if (pageId is not { Length: > 0 and <= 32 } || !pageId.All(char.IsAsciiDigit)) return Problem.Invalid("pageId", "A page id is a number.");
-        var secretName = SecretNames.MessengerPageToken(pageId);
+        var secretName = SecretNames.MessengerPageToken(accountId, channelId);
         var token = await secrets.Get(secretName, ct);
         if (token is null) return new PageDisconnection(false, null);
+        if (!unsubscribe)
+        {
+            await secrets.Delete(secretName, ct);
+            return new PageDisconnection(true, null);
+        }
 
         var unsubscribed = await api.UnsubscribeApp(pageId, token, ct);
         await secrets.Delete(secretName, ct);
@@ -101,12 +106,12 @@ public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secre
 
     /// <summary>Sets the page's greeting, or deletes it (<c>null</c>); a page not connected yet gets it when it is.</summary>
     /// <returns><c>false</c> when the page has no token: nothing was pushed.</returns>
-    public async Task<Outcome<bool>> SetGreeting(string pageId, string? greeting, CancellationToken ct)
+    public async Task<Outcome<bool>> SetGreeting(string accountId, string channelId, string? greeting, CancellationToken ct)
     {
         string? token;
         try
         {
-            token = await secrets.Get(SecretNames.MessengerPageToken(pageId), ct);
+            token = await secrets.Get(SecretNames.MessengerPageToken(accountId, channelId), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {

@@ -5,10 +5,11 @@ using InboxServerless.Core.Ports;
 namespace InboxServerless.Core.Channels.Messenger;
 
 /// <summary>A reply to send on Messenger: to <paramref name="Psid"/> from <paramref name="PageId"/>.</summary>
+/// <param name="TokenSecret">The sending channel's own page token (<see cref="SecretNames.MessengerPageToken"/>).</param>
 /// <param name="LastIncomingAt">The person's last message to the page (the conversation's <c>LastIncomingAt</c>).</param>
 /// <param name="QuickReplies">Buttons under the text (the consent question's Yes and No).</param>
 public sealed record MessengerReplyRequest(
-    string PageId, string Psid, string Text, DateTimeOffset? LastIncomingAt, ReplySender Sender, IReadOnlyList<MessengerQuickReply>? QuickReplies = null);
+    string PageId, string TokenSecret, string Psid, string Text, DateTimeOffset? LastIncomingAt, ReplySender Sender, IReadOnlyList<MessengerQuickReply>? QuickReplies = null);
 
 public enum ReplyFailureKind
 {
@@ -78,7 +79,7 @@ public sealed class MessengerReplies(IMessengerApi api, ISecretStore secrets, Ti
         string? token;
         try
         {
-            token = await secrets.Get(SecretNames.MessengerPageToken(request.PageId), ct);
+            token = await secrets.Get(request.TokenSecret, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
         {
@@ -88,7 +89,7 @@ public sealed class MessengerReplies(IMessengerApi api, ISecretStore secrets, Ti
 
         if (token is null)
             return new MessengerReplyResult.NotSent(ReplyFailureKind.PageNotConnected, new Problem(ProblemKind.Conflict,
-                "The Facebook page is not connected: connect it again.", $"No access token is stored for page {request.PageId}."), 0);
+                "The Facebook page is not connected: connect it again.", $"No access token is stored for page {request.PageId} in this channel."), 0);
 
         var attempts = 0;
         var failures = 0; // counted against the retry policy

@@ -1,0 +1,34 @@
+using InboxServerless.Core.Domain;
+
+namespace InboxServerless.Core.Rules;
+
+/// <summary>
+/// When a channel's external id is live. Anyone can type a page id, so a Messenger channel is pending until the account
+/// proves it manages the page (a user token Meta confirms); only then does it route, and only its own token answers.
+/// E-mail addresses are not proven yet (the proofs — Office 365 and Gmail grants, a message to a forwarding address — come
+/// with the e-mail channels), and chat widgets and forms are ids we mint, so those are live from the start.
+/// </summary>
+public static class ChannelOwnershipRules
+{
+    /// <summary>A pending channel waits this long for its proof; after that its claim on the external id is free.</summary>
+    public static readonly TimeSpan PendingLifetime = TimeSpan.FromHours(24);
+
+    public static bool NeedsProof(ChannelKind kind) => kind == ChannelKind.Messenger;
+
+    /// <summary>What a channel holds when it is connected: pending for kinds that need a proof, proven otherwise.</summary>
+    public static ChannelOwnership AtConnection(ChannelKind kind, DateTimeOffset now) =>
+        NeedsProof(kind) ? ChannelOwnership.Pending(now + PendingLifetime) : ChannelOwnership.Proven(now);
+
+    /// <summary>
+    /// The channel's ownership; a channel stored before ownership was recorded counts as connected then, so a Messenger
+    /// channel of that time is pending since its connection (long expired): it must be proven like a new one.
+    /// </summary>
+    public static ChannelOwnership Of(Channel channel) => channel.Ownership ?? AtConnection(channel.Settings.Kind, channel.ConnectedAt);
+
+    /// <summary>Routes, and holds its external id against every other claim.</summary>
+    public static bool IsProven(Channel channel) => Of(channel).State == OwnershipState.Proven;
+
+    /// <summary>Pending and not expired: holds its external id against other pending claims, never against a proven one.</summary>
+    public static bool IsPending(Channel channel, DateTimeOffset now) =>
+        Of(channel) is { State: OwnershipState.Pending, ExpiresAt: { } until } && now < until;
+}
