@@ -234,21 +234,10 @@ public sealed class RoutingActivities(
         if (asked && current.Value.ContactId is { } contactId && await contacts.Find(target.AccountId, contactId, ct) is { Consent: null } contact)
             await contacts.Save(contact with { Consent = ConsentStatus.Asked }, ct);
 
-        // Messages went out: record that whatever else changed the conversation meanwhile, rather than fail and send again.
-        for (var attempt = 1; ; attempt++)
-        {
-            var next = current.Value with
-            {
-                GreetedAt = greetedAt,
-                GreetingFailedAt = failure is null ? null : clock.GetUtcNow(),
-                RoutingNote = failure ?? current.Value.RoutingNote,
-            };
-            var saved = await conversations.Replace(next, current.ETag, ct);
-            if (saved.IsSuccess) return failure is null;
-            if (attempt == 5) throw new InvalidOperationException($"Conversation {conversationId} kept changing: {saved.Problem!.Title}");
-            current = await conversations.Find(target.InboxId, conversationId, ct)
-                ?? throw new InvalidOperationException($"Conversation {conversationId} disappeared.");
-        }
+        // Messages went out: recorded whatever else changed the conversation meanwhile, rather than fail and send again.
+        var failedAt = failure is null ? (DateTimeOffset?)null : clock.GetUtcNow();
+        await Record(current, c => c with { GreetedAt = greetedAt, GreetingFailedAt = failedAt, RoutingNote = failure ?? c.RoutingNote }, ct);
+        return failure is null;
     }
 
     /// <summary>Records a contact's answer to the consent question: a quick reply's payload, or a plain yes or no.</summary>
