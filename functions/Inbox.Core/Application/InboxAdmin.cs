@@ -85,12 +85,11 @@ public sealed class InboxAdmin(
         var validation = InboxRules.Validate(settings, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
 
-        // A new webhook URL goes to the secret store before the inbox says so; a stale ETag is refused before, so that
-        // a change that cannot be saved does not replace the secret. Omitted, the URL is kept; null or "" removes it.
+        // A new webhook URL goes to the secret store before the inbox says so. Omitted, the URL is kept; null or "" removes it.
         var notifications = settings.Notifications;
         if (notifications.NewSlackWebhookUrl is { } webhook)
         {
-            if (ifMatch is not "*" && ifMatch != found.ETag) return Problem.StaleETag;
+            if (IsStale(ifMatch, found)) return Problem.StaleETag;
             await Secrets.Set(SecretNames.SlackWebhook(inboxId), webhook, ct);
         }
 
@@ -179,9 +178,8 @@ public sealed class InboxAdmin(
         var channel = current with { Settings = settings };
         if (connector is not null)
         {
-            // What the provider shows (a page's greeting) goes first, so that a refusal leaves the channel as it was; a
-            // stale ETag is refused before, so that a change that cannot be saved is not pushed.
-            if (ifMatch is not "*" && ifMatch != found.ETag) return Problem.StaleETag;
+            // What the provider shows (a page's greeting) goes first, so that a refusal leaves the channel as it was.
+            if (IsStale(ifMatch, found)) return Problem.StaleETag;
             var pushed = await connector.Update(caller.AccountId, inboxId, current, channel, ct);
             if (!pushed.IsSuccess) return pushed.Problem!;
         }
@@ -292,6 +290,12 @@ public sealed class InboxAdmin(
     }
 
     private static Problem Taken(string key) => Problem.Conflict($"'{key}' is already connected to an inbox.");
+
+    /// <summary>
+    /// A stale <c>If-Match</c>, checked before a change leaves the store (a secret, a provider's setting), so that a change
+    /// that cannot be saved is not made there; the replace checks it again.
+    /// </summary>
+    private static bool IsStale(string? ifMatch, Versioned<Inbox> found) => ifMatch is not "*" && ifMatch != found.ETag;
 
     private static Problem TranscriptSender(Channel chat) =>
         Problem.Conflict($"The chat channel '{chat.Id}' sends its transcripts from this e-mail channel: " +

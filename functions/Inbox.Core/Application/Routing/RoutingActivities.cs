@@ -80,16 +80,8 @@ public sealed class RoutingActivities(
 
         var message = MessageOf(e, target.InboxId, current.Value.Id);
         var added = message is not null && await conversations.AddMessage(message, ct);
-        for (var attempt = 1; ; attempt++)
-        {
-            var next = Apply(current.Value, e);
-            if (next == current.Value) return new Appended(current.Value, isNew, added);
-            var saved = await conversations.Replace(next, current.ETag, ct);
-            if (saved.IsSuccess) return new Appended(saved.Value!.Value, isNew, added);
-            if (attempt == 5) throw new InvalidOperationException($"Conversation {current.Value.Id} kept changing: {saved.Problem!.Title}");
-            current = await conversations.Find(target.InboxId, current.Value.Id, ct)
-                ?? throw new InvalidOperationException($"Conversation {current.Value.Id} disappeared.");
-        }
+        var applied = await Record(current, c => Apply(c, e), ct);
+        return new Appended(applied.Value, isNew, added);
     }
 
     public async Task<string?> AssignConversation(ConversationRef request, CancellationToken ct)
@@ -177,8 +169,8 @@ public sealed class RoutingActivities(
     }
 
     /// <summary>
-    /// Records what was sent whatever else changed the conversation meanwhile (re-read on a lost race), rather than fail
-    /// and send it again.
+    /// Applies a change to the conversation whatever else changed it meanwhile (re-read and applied again on a lost race):
+    /// an event's effect, or what was sent, which must be recorded rather than fail and be sent again.
     /// </summary>
     private async Task<Versioned<Conversation>> Record(Versioned<Conversation> current, Func<Conversation, Conversation> change, CancellationToken ct)
     {
