@@ -69,7 +69,7 @@ public static class DevHostApp
 
             // Orchestrations and activities: the same classes the function app's Durable functions wrap, on the in-memory
             // engine; then the queue, whose consumer starts orchestrations on that engine.
-            builder.Services.AddDevHostDurableTask(RoutingTasks.Register);
+            builder.Services.AddDevHostDurableTask(DurableTasks.Register);
             builder.Services.AddInProcessQueue(builder.Configuration, functions);
 
             configureServices?.Invoke(builder.Services);
@@ -78,7 +78,6 @@ public static class DevHostApp
             if (emulator is not null) app.Services.GetRequiredService<EmulatorLease>();
             foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
                 FunctionInvocation.CheckConstructible(function, app.Services);
-            DurableFunctions.Check(functions, DurableTaskNames.Of(app.Services));
 
             // First, so no failure below it reaches the developer exception page (which shows the request's headers).
             app.UseRequestBudget();

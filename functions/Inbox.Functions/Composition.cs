@@ -41,11 +41,11 @@ public static class Composition
         // The 7-day window timer (Timers/MessengerWindowFunctions.cs).
         services.AddSingleton(configuration.GetSection(WindowWatchOptions.Section).Get<WindowWatchOptions>() ?? new WindowWatchOptions());
         services.AddSingleton<MessengerWindowWatch>();
-        services.AddSingleton<RoutingActivities>();
-        // The setup wizard: its use cases, its activities, and the channels' handshakes (none is made yet).
+        // The Durable activities the function app's [ActivityTrigger] wrappers run: every one Core declares.
+        foreach (var activity in DurableTasks.Activities) services.AddSingleton(activity);
+        // The setup wizard: its use cases and the channels' handshakes (none is made yet).
         services.AddSingleton(configuration.GetSection("SetupWizard").Get<SetupWizardOptions>() ?? new SetupWizardOptions());
         services.AddSingleton<SetupWizardDesk>();
-        services.AddSingleton<SetupWizardActivities>();
         services.TryAddSingleton<IChannelConnector, MessengerChannelConnector>();
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();

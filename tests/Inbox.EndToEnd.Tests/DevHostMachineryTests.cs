@@ -10,7 +10,6 @@ using InboxServerless.DevHost;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.EndToEnd.Tests.Samples;
 using InboxServerless.Functions.Queue;
-using Microsoft.DurableTask;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
@@ -338,42 +337,5 @@ public sealed class DevHostMachineryTests : IAsyncLifetime
         {
             await queueHost.StopAsync(CancellationToken.None);
         }
-    }
-
-    [Fact]
-    public void Durable_functions_must_be_registered_with_the_engine_under_their_names()
-    {
-        FunctionDescriptor[] durable = [Sample("SampleOrchestration"), Sample("SampleActivity")];
-        var (orchestration, activity) = (durable[0].Name, durable[1].Name);
-
-        var complete = new DurableTaskRegistry();
-        complete.AddOrchestrator(orchestration, new NoOrchestrator());
-        complete.AddActivity(activity, new EchoActivity());
-        Assert.Empty(DurableFunctions.Problems(durable, DurableTaskNames.Of(complete)));
-        DurableFunctions.Check(durable, DurableTaskNames.Of(complete));
-
-        // An activity under another name: the function is not served, and the engine runs what Azure would not.
-        var misnamed = new DurableTaskRegistry();
-        misnamed.AddOrchestrator(orchestration, new NoOrchestrator());
-        misnamed.AddActivity(activity + "V2", new EchoActivity());
-        var error = Assert.Throws<InvalidOperationException>(() => DurableFunctions.Check(durable, DurableTaskNames.Of(misnamed)));
-        Assert.Contains("'SampleActivity'", error.Message);
-        Assert.Contains("'SampleActivityV2'", error.Message);
-
-        // Registered as the wrong kind is not registered.
-        var wrongKind = new DurableTaskRegistry();
-        wrongKind.AddActivity(orchestration, new EchoActivity());
-        wrongKind.AddActivity(activity, new EchoActivity());
-        Assert.Contains(DurableFunctions.Problems(durable, DurableTaskNames.Of(wrongKind)), p => p.Contains("'SampleOrchestration'"));
-    }
-
-    private sealed class NoOrchestrator : TaskOrchestrator<string?, string?>
-    {
-        public override Task<string?> RunAsync(TaskOrchestrationContext context, string? input) => Task.FromResult(input);
-    }
-
-    private sealed class EchoActivity : TaskActivity<string?, string?>
-    {
-        public override Task<string?> RunAsync(TaskActivityContext context, string? input) => Task.FromResult(input);
     }
 }

@@ -32,7 +32,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
 
     public async Task InitializeAsync()
     {
-        host = await DurableTaskTestHost.StartAsync(RoutingTasks.Register, new DurableTaskTestHostOptions
+        host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
         {
             ConfigureServices = services => services.AddSingleton(containers).AddCosmosStoreAdapters()
                 .AddSingleton<TimeProvider>(clock)
@@ -40,7 +40,6 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
                 .AddSingleton<ISlackNotifier, NoSlack>()
                 .AddSingleton<ISecretStore, InMemorySecretStore>()
                 .AddSingleton<ChannelResolver>()
-                .AddSingleton(sp => ActivatorUtilities.CreateInstance<RoutingActivities>(sp))
                 .AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp))
                 .AddSingleton(sp => ActivatorUtilities.CreateInstance<ConversationDesk>(sp)),
         });

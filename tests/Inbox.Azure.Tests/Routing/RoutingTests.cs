@@ -8,6 +8,7 @@ using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Routing.Activities;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.DurableTask.Testing;
@@ -36,7 +37,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await DurableTaskTestHost.StartAsync(RoutingTasks.Register, new DurableTaskTestHostOptions
+        host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
         {
             ConfigureServices = services =>
             {
@@ -50,7 +51,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton<ISecretStore>(secrets);
                 services.AddSingleton(new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask });
                 services.AddSingleton<MessengerReplies>();
-                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RoutingActivities>(sp, 3)); // 3 tickets per contact
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CreateTicket>(sp, 3)); // 3 tickets per contact
                 services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp));
             },
         });

@@ -2,6 +2,7 @@ using InboxServerless.Azure.Secrets;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Setup;
+using InboxServerless.Core.Application.Setup.Activities;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;
@@ -34,7 +35,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         inboxStore = new FlakyInboxStore(new CosmosInboxStore(containers));
-        host = await DurableTaskTestHost.StartAsync(RoutingTasks.Register, new DurableTaskTestHostOptions
+        host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
         {
             ConfigureServices = services =>
             {
@@ -46,7 +47,6 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton<IChannelConnector>(connector);
                 services.AddSingleton<ISecretStore>(secrets);
                 services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp));
-                services.AddSingleton<SetupWizardActivities>();
             },
         });
         admin = host.Services.GetRequiredService<InboxAdmin>();
@@ -342,12 +342,12 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task Creating_twice_makes_one_inbox_and_binds_the_page_once()
     {
-        var activities = host.Services.GetRequiredService<SetupWizardActivities>();
+        var createInbox = ActivatorUtilities.CreateInstance<SetupWizardCreateInbox>(host.Services);
         var request = new WizardCreation("setup-0123456789abcdef0123456789abcdef", Account, "admin",
             new InboxSettings { Name = "Twice" }, RefinedPage("777"));
 
-        var first = await activities.CreateInbox(request, default);
-        var second = await activities.CreateInbox(request, default);
+        var first = await createInbox.Run(request, default);
+        var second = await createInbox.Run(request, default);
 
         Assert.Null(first.Problem);
         Assert.Equal(first, second);

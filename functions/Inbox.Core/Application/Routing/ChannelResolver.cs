@@ -14,7 +14,7 @@ public sealed record RouteTarget(
     string ChannelId,
     ChannelKind Kind,
     string ExternalId,
-    Routing Routing,
+    Domain.Routing Routing, // qualified: Application.Routing is the namespace of the routing activities
     InboxNotifications Notifications,
     MessengerGreeting? Greeting = null);
 
@@ -42,9 +42,9 @@ public sealed record MessengerGreeting(string? InstantReply, string? ConsentQues
         if (ConsentQuestion is not null) yield return ("consent question", ConsentQuestion, ConsentAnswers);
     }
 
-    /// <summary>The buttons under the consent question; their payloads are what <see cref="RoutingActivities.ConsentAnswer"/> reads.</summary>
+    /// <summary>The buttons under the consent question; their payloads are what <see cref="InboundEventRules.ConsentAnswer"/> reads.</summary>
     public static readonly IReadOnlyList<MessengerQuickReply> ConsentAnswers =
-        [new("Yes", RoutingActivities.ConsentYes), new("No", RoutingActivities.ConsentNo)];
+        [new("Yes", InboundEventRules.ConsentYes), new("No", InboundEventRules.ConsentNo)];
 }
 
 /// <summary>

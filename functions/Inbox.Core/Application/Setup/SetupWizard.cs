@@ -1,3 +1,4 @@
+using InboxServerless.Core.Application.Setup.Activities;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 using Microsoft.DurableTask;
@@ -36,14 +37,6 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
 {
     public const string StepEvent = "step";
     public const string CancelEvent = "cancel";
-
-    /// <summary>Activity names: the same in the function app (its [Function] names) and in the in-process engine.</summary>
-    public static class Activities
-    {
-        public const string CreateInbox = "SetupWizardCreateInbox";
-        public const string ConnectChannel = "SetupWizardConnectChannel";
-        public const string DiscardInbox = "SetupWizardDiscardInbox";
-    }
 
     public const int MaxAttempts = 5;
 
@@ -88,7 +81,7 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
         WizardCreated created;
         try
         {
-            created = await context.CallActivityAsync<WizardCreated>(Activities.CreateInbox, request, retry);
+            created = await context.CallActivityAsync<WizardCreated>(nameof(SetupWizardCreateInbox), request, retry);
         }
         catch (TaskFailedException e)
         {
@@ -102,7 +95,7 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
         {
             try
             {
-                await context.CallActivityAsync<bool>(Activities.ConnectChannel,
+                await context.CallActivityAsync<bool>(nameof(SetupWizardConnectChannel),
                     new ChannelHandshake(state.AccountId, created.InboxId!, new Channel(created.ChannelId!, channel, Now(context))), retry);
             }
             catch (TaskFailedException e)
@@ -123,7 +116,7 @@ public sealed class SetupWizard : TaskOrchestrator<WizardStart, WizardOutcome>
         {
             try
             {
-                await context.CallActivityAsync<bool>(Activities.DiscardInbox, new WizardDiscard(state.Id, state.AccountId, discardAs), retry);
+                await context.CallActivityAsync<bool>(nameof(SetupWizardDiscardInbox), new WizardDiscard(state.Id, state.AccountId, discardAs), retry);
             }
             catch (TaskFailedException e)
             {

@@ -1,0 +1,15 @@
+using InboxServerless.Core.Domain;
+
+namespace InboxServerless.Core.Application.Setup;
+
+// What the steps of SetupWizard (Setup/Activities/) take and return: an activity's input and output travel as JSON.
+
+/// <summary>What a confirmed review creates, on behalf of the admin who confirmed it.</summary>
+public sealed record WizardCreation(string WizardId, string AccountId, string UserId, InboxSettings Inbox, ChannelSettings Channel);
+
+/// <summary>The inbox and channel made, or the problem that stopped it (<see cref="AtChannel"/>: at connecting the channel).</summary>
+public sealed record WizardCreated(string? InboxId, string? ChannelId, Problem? Problem = null, bool AtChannel = false);
+
+public sealed record ChannelHandshake(string AccountId, string InboxId, Channel Channel);
+
+public sealed record WizardDiscard(string WizardId, string AccountId, string UserId);
