@@ -1,9 +1,9 @@
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.DevHost.Functions;
-using InboxServerless.DevHost.Local;
 using InboxServerless.Functions;
 using InboxServerless.Functions.Http;
+using InboxServerless.Local;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -224,7 +224,7 @@ public static class DevHostApp
         var address = app.Addresses().FirstOrDefault()?.ToString().TrimEnd('/') ?? "(unknown)";
         if (emulator is not null)
             logger.LogInformation("Cosmos DB emulator (in-memory, lost when the dev host stops) at {Endpoint}", emulator.Endpoint);
-        var queue = app.Services.GetRequiredService<InboxServerless.Azure.Local.InProcessInboundQueue>().Options;
+        var queue = app.Services.GetRequiredService<InProcessInboundQueue>().Options;
         logger.LogInformation(
             "Durable orchestrations run on the in-memory Durable Task engine (lost when the dev host stops), and inbound events on " +
             "the in-process queue (at most {MaxDeliveryCount} deliveries, then dead-lettered; {Journal}).", queue.MaxDeliveryCount,

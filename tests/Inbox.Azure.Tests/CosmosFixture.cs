@@ -1,5 +1,5 @@
 using InboxServerless.Azure.Cosmos;
-using InboxServerless.DevHost.Local;
+using InboxServerless.Local;
 
 namespace InboxServerless.Azure.Tests;
 

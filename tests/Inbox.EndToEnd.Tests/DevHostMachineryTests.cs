@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using InboxServerless.Azure.Local;
 using InboxServerless.Azure.ServiceBus;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Json;
@@ -10,6 +9,7 @@ using InboxServerless.DevHost;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.EndToEnd.Tests.Samples;
 using InboxServerless.Functions.Queue;
+using InboxServerless.Local;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;

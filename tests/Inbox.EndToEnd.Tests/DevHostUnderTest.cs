@@ -1,7 +1,6 @@
-using InboxServerless.Azure.Local;
 using InboxServerless.DevHost;
-using InboxServerless.DevHost.Local;
 using InboxServerless.Functions.Http;
+using InboxServerless.Local;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

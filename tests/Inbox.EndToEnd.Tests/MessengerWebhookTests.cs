@@ -4,11 +4,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using InboxServerless.Azure.Local;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Functions.Webhooks;
+using InboxServerless.Local;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InboxServerless.EndToEnd.Tests;

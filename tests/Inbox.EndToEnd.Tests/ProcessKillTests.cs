@@ -8,7 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using InboxServerless.DevHost;
-using InboxServerless.DevHost.Local;
+using InboxServerless.Local;
 using Xunit.Abstractions;
 
 namespace InboxServerless.EndToEnd.Tests;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using InboxServerless.DevHost.Local;
+using InboxServerless.Local;
 
 namespace InboxServerless.Bench.Load;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using InboxServerless.DevHost.Local;
 using InboxServerless.Azure.Cosmos;
+using InboxServerless.Local;
 using Microsoft.Azure.Cosmos;
 
 namespace InboxServerless.Bench.Load;

@@ -1,4 +1,4 @@
-using InboxServerless.DevHost.Local;
+using InboxServerless.Local;
 
 namespace InboxServerless.Bench.Load;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using InboxServerless.Azure.Local;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Json;
 using InboxServerless.Core.Ports;
 using InboxServerless.Functions.Http;
+using InboxServerless.Local;
 
 namespace InboxServerless.DevHost.Functions;
 

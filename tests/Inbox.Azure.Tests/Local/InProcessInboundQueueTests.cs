@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using InboxServerless.Azure.Local;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using InboxServerless.Local;
 
 namespace InboxServerless.Azure.Tests.Local;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using InboxServerless.Azure.Local;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using InboxServerless.Local;
 
 namespace InboxServerless.Azure.Tests.Local;
 

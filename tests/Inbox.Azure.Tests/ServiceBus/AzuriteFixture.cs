@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using InboxServerless.Azure.ServiceBus;
-using InboxServerless.DevHost.Local;
+using InboxServerless.Local;
 
 namespace InboxServerless.Azure.Tests.ServiceBus;
 

@@ -1,4 +1,4 @@
-namespace InboxServerless.Azure.Local;
+namespace InboxServerless.Local;
 
 /// <summary>
 /// How the in-process queue behaves. The defaults are Service Bus's (<c>MaxDeliveryCount</c> 10, a 10-minute duplicate

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Json;
 
-namespace InboxServerless.Azure.Local;
+namespace InboxServerless.Local;
 
 /// <summary>
 /// An event the journal still holds: waiting to be handled, or dead-lettered (<see cref="DeadLetter"/> set), with the

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace InboxServerless.DevHost.Local;
+namespace InboxServerless.Local;
 
 /// <summary>Where the pinned npm emulators live: <c>infra/local</c> of the repository this program was built from.</summary>
 public static class LocalEmulators

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 
-namespace InboxServerless.Azure.Local;
+namespace InboxServerless.Local;
 
 /// <summary>An event the processor gave up on: the last failure's message, how many deliveries it had, and when.</summary>
 public sealed record DeadLetteredEvent(InboundEvent Event, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace InboxServerless.DevHost.Local;
+namespace InboxServerless.Local;
 
 /// <summary>
 /// Azurite (blobs, queues, tables) from <c>infra/local</c> as a child process on free loopback ports, in memory.

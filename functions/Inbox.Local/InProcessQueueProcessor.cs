@@ -1,6 +1,6 @@
 using InboxServerless.Core.Ports;
 
-namespace InboxServerless.Azure.Local;
+namespace InboxServerless.Local;
 
 /// <summary>
 /// Delivers an <see cref="InProcessInboundQueue"/>'s events to an <see cref="IInboundEventHandler"/>, as the Service Bus
