@@ -2,7 +2,9 @@ using InboxServerless.Core.Domain;
 
 namespace InboxServerless.Core.Application.Setup;
 
-// What the steps of SetupWizard (Setup/Activities/) take and return: an activity's input and output travel as JSON.
+// What the steps of SetupWizard (Setup/Activities/) take and return: an activity's input and output travel as JSON. The
+// inbox's and the channel's ids derive from the wizard's, so each activity run again (a retry, a review confirmed again)
+// finds what an earlier run made instead of making it twice.
 
 /// <summary>What a confirmed review creates, on behalf of the admin who confirmed it.</summary>
 public sealed record WizardCreation(string WizardId, string AccountId, string UserId, InboxSettings Inbox, ChannelSettings Channel);

@@ -2,10 +2,7 @@ using InboxServerless.Core.Domain;
 
 namespace InboxServerless.Core.Application.Setup.Activities;
 
-/// <summary>
-/// Who the wizard's activities act as. The inbox's and the channel's ids derive from the wizard's, so each activity run
-/// again (a retry, a review confirmed again) finds what an earlier run made instead of making it twice.
-/// </summary>
+/// <summary>Who the wizard's activities act as.</summary>
 internal static class WizardCaller
 {
     /// <summary>The handshake carries no user; an admin acting for the wizard the admin confirmed.</summary>
