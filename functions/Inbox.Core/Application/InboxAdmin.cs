@@ -170,7 +170,7 @@ public sealed class InboxAdmin(
         if (found?.Value.FindChannel(channelId) is not { } current) return ChannelNotFound;
         if (ifMatch is null) return IfMatchRequired;
 
-        var change = ChannelRules.ValidateChange(current.Settings, settings, channelId);
+        var change = ChannelChangeRules.Validate(current.Settings, settings, channelId);
         if (!change.IsValid) return Problem.Invalid(change.Errors);
         var validation = ChannelRules.Validate(settings, channelId, found.Value, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
@@ -197,10 +197,10 @@ public sealed class InboxAdmin(
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
         var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found?.Value.FindChannel(channelId) is not { } channel) return ChannelNotFound;
-        if (ChannelRules.TranscriptSenderOf(found.Value, channelId) is { } chat) return TranscriptSender(chat);
+        if (ChatChannelRules.TranscriptSenderOf(found.Value, channelId) is { } chat) return TranscriptSender(chat);
 
         var saved = Changed(inboxId, ifMatch is null
-            ? await Merge(caller.AccountId, inboxId, found, inbox => ChannelRules.TranscriptSenderOf(inbox, channelId) is { } began
+            ? await Merge(caller.AccountId, inboxId, found, inbox => ChatChannelRules.TranscriptSenderOf(inbox, channelId) is { } began
                 ? TranscriptSender(began)
                 : inbox.WithoutChannel(channelId, clock.GetUtcNow()), ct)
             : await inboxes.Replace(found.Value.WithoutChannel(channelId, clock.GetUtcNow()), ifMatch, ct));

@@ -324,7 +324,7 @@ namespace InboxServerless.Core.Rules
             var v = new Validation();
             if (state.Channel is null) return v.Add("kind", "Choose a channel first.");
             // The rule of a connected channel's update, worded for the wizard.
-            foreach (var e in ChannelRules.ValidateChange(state.Channel, settings, ChannelIdOf(state.Id)).Errors)
+            foreach (var e in ChannelChangeRules.Validate(state.Channel, settings, ChannelIdOf(state.Id)).Errors)
                 v.Add(e.Field, "Chosen in the channel step; submit that step again to change it.");
             return v;
         }
