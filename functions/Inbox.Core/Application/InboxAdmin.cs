@@ -19,8 +19,6 @@ public sealed class InboxAdmin(
 {
     private ISecretStore Secrets => secrets ?? throw new InvalidOperationException("This host has no secret store for Slack webhooks.");
 
-    public const int MaxPageSize = 100;
-
     /// <summary>A merge (connect, disconnect) re-reads and retries this often when someone else wrote the inbox meanwhile.</summary>
     private const int MergeAttempts = 5;
 
@@ -51,9 +49,9 @@ public sealed class InboxAdmin(
 
     public async Task<Outcome<Page<Versioned<Inbox>>>> List(Caller caller, int? pageSize, string? continuationToken, CancellationToken ct)
     {
-        var size = pageSize ?? 50;
-        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
-        var page = await inboxes.List(caller.AccountId, size, continuationToken, ct);
+        var size = PageRules.Size(pageSize);
+        if (!size.IsSuccess) return size.Problem!;
+        var page = await inboxes.List(caller.AccountId, size.Value, continuationToken, ct);
         if (caller.IsAdmin) return page;
         var directory = await directories.Load(caller.AccountId, ct);
         return page with { Items = [.. page.Items.Where(i => Access.CanSee(caller, i.Value, directory))] };

@@ -39,6 +39,18 @@ public static class AssignmentRules
     }
 
     /// <summary>
+    /// Whom an agent may assign a conversation to by hand: a user of the account who is a member of the inbox. A paid seat
+    /// is needed only to be assigned by routing: members without one work the conversations they are given by hand.
+    /// </summary>
+    public static Validation ValidateAssignee(string assigneeId, Inbox inbox, AccountDirectory directory)
+    {
+        var user = directory.FindUser(assigneeId);
+        return new Validation()
+            .Check(user is not null, "assigneeId", $"No user '{assigneeId}' in this account.")
+            .Check(user is null || inbox.Members.Includes(assigneeId, directory), "assigneeId", "The user is not a member of this inbox.");
+    }
+
+    /// <summary>
     /// Available candidates first (everyone, until availability is known); among them the one with the fewest open
     /// conversations; a tie goes to the next after the last one assigned, in a fixed order, so load stays fair.
     /// </summary>

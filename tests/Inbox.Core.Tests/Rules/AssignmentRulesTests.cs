@@ -76,4 +76,24 @@ public sealed class AssignmentRulesTests
 
         return fairThroughout.Label($"{candidates.Count} members: {string.Join(",", open.Values)}");
     }
+
+    [Fact]
+    public void By_hand_a_conversation_goes_to_a_member_of_the_inbox_paid_seat_or_not()
+    {
+        var inbox = TestData.AnInbox(new InboxMembers { UserIds = ["carol"], TeamIds = ["support"] });
+
+        Assertions.Valid(AssignmentRules.ValidateAssignee("alice", inbox, TestData.AcmeDirectory));
+        Assertions.Valid(AssignmentRules.ValidateAssignee("carol", inbox, TestData.AcmeDirectory));
+    }
+
+    [Fact]
+    public void By_hand_a_conversation_goes_to_no_stranger()
+    {
+        var inbox = TestData.AnInbox(new InboxMembers { TeamIds = ["support"] });
+
+        Assert.Equal([new FieldError("assigneeId", "No user 'mallory' in this account.")],
+            AssignmentRules.ValidateAssignee("mallory", inbox, TestData.AcmeDirectory).Errors);
+        Assert.Equal([new FieldError("assigneeId", "The user is not a member of this inbox.")],
+            AssignmentRules.ValidateAssignee("carol", inbox, TestData.AcmeDirectory).Errors);
+    }
 }
