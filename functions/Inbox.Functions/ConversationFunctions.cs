@@ -21,9 +21,8 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     public async Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}/conversations")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
-        (await request.Caller().Then(caller => Filter(request).Then(filter => request.QueryInt("pageSize")
-            .Then(size => ContinuationTokens.Reading(request.Query("continuationToken"),
-                token => desk.List(caller, inboxId, filter, size, token, ct))))))
+        (await request.Caller().Then(caller => request.Page(Filter(request),
+            (filter, size, token) => desk.List(caller, inboxId, filter, size, token, ct))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(c => c.Value), page.ContinuationToken }));
 
     [Function("GetConversation")]
@@ -78,8 +77,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     [OpenApiResponse(200, typeof(Page<Ticket>))]
     public async Task<IResult> ListTickets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets")] HttpRequest request, CancellationToken ct) =>
-        (await request.Caller().Then(caller => request.QueryInt("pageSize")
-            .Then(size => ContinuationTokens.Reading(request.Query("continuationToken"), token => desk.ListTickets(caller, size, token, ct)))))
+        (await request.Caller().Then(caller => request.Page((size, token) => desk.ListTickets(caller, size, token, ct))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items, page.ContinuationToken }));
 
     [Function("GetTicket")]

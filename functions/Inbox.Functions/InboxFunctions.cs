@@ -25,8 +25,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     [OpenApiResponse(200, typeof(Page<Inbox>))]
     public async Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes")] HttpRequest request, CancellationToken ct) =>
-        (await request.Caller().Then(caller => request.QueryInt("pageSize")
-            .Then(size => ContinuationTokens.Reading(request.Query("continuationToken"), token => admin.List(caller, size, token, ct)))))
+        (await request.Caller().Then(caller => request.Page((size, token) => admin.List(caller, size, token, ct))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(i => i.Value), page.ContinuationToken }));
 
     [Function("GetInbox")]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Json;
+using InboxServerless.Core.Rules;
 
 namespace InboxServerless.Core.Tests;
 
@@ -134,7 +135,7 @@ public class InboxJsonTests
     {
         var settings = Read<InboxSettings>("""{ "name": "Support", "members": { "userIds": [null] } }""");
 
-        Assertions.InvalidOn(Rules.InboxRules.Validate(settings, TestData.AcmeDirectory), "members.userIds");
+        Assertions.InvalidOn(InboxRules.Validate(settings, TestData.AcmeDirectory), "members.userIds");
     }
 
     [Fact]

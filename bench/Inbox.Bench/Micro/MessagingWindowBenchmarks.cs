@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Rules;
 
 namespace InboxServerless.Bench.Micro;
 

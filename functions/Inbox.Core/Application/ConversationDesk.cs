@@ -23,8 +23,6 @@ public sealed class ConversationDesk(
     TimeProvider clock,
     MessengerReplies? messenger = null)
 {
-    private const int MaxPageSize = 100;
-
     private static readonly Problem ConversationNotFound = Problem.NotFound("The conversation");
     private static readonly Problem TicketNotFound = Problem.NotFound("The ticket");
     private static readonly Problem NotAMember = new(ProblemKind.Forbidden, "Only members of the inbox can work its conversations.");
@@ -32,11 +30,11 @@ public sealed class ConversationDesk(
     public async Task<Outcome<Page<Versioned<Conversation>>>> List(
         Caller caller, string inboxId, ConversationFilter filter, int? pageSize, string? continuationToken, CancellationToken ct)
     {
-        var size = pageSize ?? 50;
-        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
+        var size = PageRules.Size(pageSize);
+        if (!size.IsSuccess) return size.Problem!;
         var visible = await Visible(caller, inboxId, ct);
         if (!visible.IsSuccess) return visible.Problem!;
-        return await conversations.List(inboxId, filter, size, continuationToken, ct);
+        return await conversations.List(inboxId, filter, size.Value, continuationToken, ct);
     }
 
     public async Task<Outcome<Versioned<ConversationWithMessages>>> Get(Caller caller, string inboxId, string conversationId, CancellationToken ct)
@@ -48,42 +46,30 @@ public sealed class ConversationDesk(
         return new Versioned<ConversationWithMessages>(new ConversationWithMessages(found.Value, messages), found.ETag);
     }
 
-    /// <summary>
-    /// Assigns to a member of the inbox, or unassigns; a stale <c>If-Match</c> is a 412. A paid seat is needed only to be
-    /// assigned by routing: members without one work the conversations they are given by hand.
-    /// </summary>
+    /// <summary>Assigns to a member of the inbox (see <see cref="AssignmentRules.ValidateAssignee"/>), or unassigns; a stale <c>If-Match</c> is a 412.</summary>
     public async Task<Outcome<Versioned<Conversation>>> Assign(
         Caller caller, string inboxId, string conversationId, AssigneeChange change, string? ifMatch, CancellationToken ct)
     {
         var acting = await Acting(caller, inboxId, ct);
         if (!acting.IsSuccess) return acting.Problem!;
         var (inbox, directory) = acting.Value;
-        if (change.AssigneeId is { } id)
-        {
-            var user = directory.FindUser(id);
-            var v = new Validation()
-                .Check(user is not null, "assigneeId", $"No user '{id}' in this account.")
-                .Check(user is null || inbox.Members.Includes(id, directory), "assigneeId", "The user is not a member of this inbox.");
-            if (!v.IsValid) return Problem.Invalid(v.Errors);
-        }
-
-        return await Change(inboxId, conversationId, ifMatch,
-            c => c with { AssigneeId = change.AssigneeId, AssignedAt = change.AssigneeId is null ? c.AssignedAt : clock.GetUtcNow() }, ct);
+        if (change.AssigneeId is { } id && AssignmentRules.ValidateAssignee(id, inbox, directory) is { IsValid: false } invalid)
+            return Problem.Invalid(invalid.Errors);
+        return await Change(inboxId, conversationId, ifMatch, c => ConversationRules.Assign(c, change.AssigneeId, clock.GetUtcNow()), ct);
     }
 
     public async Task<Outcome<Versioned<Conversation>>> Close(Caller caller, string inboxId, string conversationId, string? ifMatch, CancellationToken ct)
     {
         var acting = await Acting(caller, inboxId, ct);
         if (!acting.IsSuccess) return acting.Problem!;
-        return await Change(inboxId, conversationId, ifMatch,
-            c => c.Status == ConversationStatus.Closed ? c : c with { Status = ConversationStatus.Closed, ClosedAt = clock.GetUtcNow() }, ct);
+        return await Change(inboxId, conversationId, ifMatch, c => ConversationRules.Close(c, clock.GetUtcNow()), ct);
     }
 
     public async Task<Outcome<Versioned<Conversation>>> Reopen(Caller caller, string inboxId, string conversationId, string? ifMatch, CancellationToken ct)
     {
         var acting = await Acting(caller, inboxId, ct);
         if (!acting.IsSuccess) return acting.Problem!;
-        return await Change(inboxId, conversationId, ifMatch, c => c with { Status = ConversationStatus.Open, ClosedAt = null }, ct);
+        return await Change(inboxId, conversationId, ifMatch, ConversationRules.Reopen, ct);
     }
 
     /// <summary>
@@ -120,19 +106,19 @@ public sealed class ConversationDesk(
         // Meta's echo of a sent reply may have been routed already: the reply, with its author and delivery, replaces it.
         await conversations.SaveMessage(message, ct);
         if (result is MessengerReplyResult.NotSent notSent) return notSent.Problem;
-        await Change(inboxId, conversationId, null, c => c with { LastMessageAt = c.LastMessageAt > now ? c.LastMessageAt : now }, ct);
+        await Change(inboxId, conversationId, null, c => ConversationRules.Replied(c, now), ct);
         return message;
     }
 
     public async Task<Outcome<Page<Ticket>>> ListTickets(Caller caller, int? pageSize, string? continuationToken, CancellationToken ct)
     {
-        var size = pageSize ?? 50;
-        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
+        var size = PageRules.Size(pageSize);
+        if (!size.IsSuccess) return size.Problem!;
         // Admins see every inbox of the account, so every ticket, those made before tickets recorded their inbox too.
-        if (caller.IsAdmin) return await tickets.List(caller.AccountId, null, size, continuationToken, ct);
+        if (caller.IsAdmin) return await tickets.List(caller.AccountId, null, size.Value, continuationToken, ct);
         var visible = await VisibleInboxIds(caller, ct);
         // The store filters, so a page is full and its continuation resumes where it stopped.
-        return visible.Count == 0 ? new Page<Ticket>([], null) : await tickets.List(caller.AccountId, visible, size, continuationToken, ct);
+        return visible.Count == 0 ? new Page<Ticket>([], null) : await tickets.List(caller.AccountId, visible, size.Value, continuationToken, ct);
     }
 
     /// <summary>A ticket is seen where its conversation is: one of an inbox the caller cannot see does not exist for it.</summary>
@@ -150,7 +136,7 @@ public sealed class ConversationDesk(
         string? token = null;
         do
         {
-            var page = await inboxes.List(caller.AccountId, MaxPageSize, token, ct);
+            var page = await inboxes.List(caller.AccountId, PageRules.MaxSize, token, ct);
             ids.AddRange(page.Items.Where(i => Access.CanSee(caller, i.Value, directory)).Select(i => i.Value.Id));
             token = page.ContinuationToken;
         }

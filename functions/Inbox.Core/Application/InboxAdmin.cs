@@ -19,8 +19,6 @@ public sealed class InboxAdmin(
 {
     private ISecretStore Secrets => secrets ?? throw new InvalidOperationException("This host has no secret store for Slack webhooks.");
 
-    public const int MaxPageSize = 100;
-
     /// <summary>A merge (connect, disconnect) re-reads and retries this often when someone else wrote the inbox meanwhile.</summary>
     private const int MergeAttempts = 5;
 
@@ -51,9 +49,9 @@ public sealed class InboxAdmin(
 
     public async Task<Outcome<Page<Versioned<Inbox>>>> List(Caller caller, int? pageSize, string? continuationToken, CancellationToken ct)
     {
-        var size = pageSize ?? 50;
-        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", $"Between 1 and {MaxPageSize}.");
-        var page = await inboxes.List(caller.AccountId, size, continuationToken, ct);
+        var size = PageRules.Size(pageSize);
+        if (!size.IsSuccess) return size.Problem!;
+        var page = await inboxes.List(caller.AccountId, size.Value, continuationToken, ct);
         if (caller.IsAdmin) return page;
         var directory = await directories.Load(caller.AccountId, ct);
         return page with { Items = [.. page.Items.Where(i => Access.CanSee(caller, i.Value, directory))] };
@@ -170,7 +168,7 @@ public sealed class InboxAdmin(
         if (found?.Value.FindChannel(channelId) is not { } current) return ChannelNotFound;
         if (ifMatch is null) return IfMatchRequired;
 
-        var change = ChannelRules.ValidateChange(current.Settings, settings, channelId);
+        var change = ChannelChangeRules.Validate(current.Settings, settings, channelId);
         if (!change.IsValid) return Problem.Invalid(change.Errors);
         var validation = ChannelRules.Validate(settings, channelId, found.Value, await directories.Load(caller.AccountId, ct));
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
@@ -197,10 +195,10 @@ public sealed class InboxAdmin(
         if (!Access.CanAdminister(caller, caller.AccountId)) return Forbidden;
         var found = await inboxes.FindByRequest(caller.AccountId, inboxId, ct);
         if (found?.Value.FindChannel(channelId) is not { } channel) return ChannelNotFound;
-        if (ChannelRules.TranscriptSenderOf(found.Value, channelId) is { } chat) return TranscriptSender(chat);
+        if (ChatChannelRules.TranscriptSenderOf(found.Value, channelId) is { } chat) return TranscriptSender(chat);
 
         var saved = Changed(inboxId, ifMatch is null
-            ? await Merge(caller.AccountId, inboxId, found, inbox => ChannelRules.TranscriptSenderOf(inbox, channelId) is { } began
+            ? await Merge(caller.AccountId, inboxId, found, inbox => ChatChannelRules.TranscriptSenderOf(inbox, channelId) is { } began
                 ? TranscriptSender(began)
                 : inbox.WithoutChannel(channelId, clock.GetUtcNow()), ct)
             : await inboxes.Replace(found.Value.WithoutChannel(channelId, clock.GetUtcNow()), ifMatch, ct));

@@ -20,8 +20,4 @@ public static class OfficeHoursRules
 
         return false;
     }
-
-    /// <summary>A header names more than three users: three of them are shown, chosen at random.</summary>
-    public static IReadOnlyList<string> HeaderUsersToShow(IReadOnlyList<string> userIds, Random random) =>
-        userIds.Count <= 3 ? userIds : [.. userIds.OrderBy(_ => random.Next()).Take(3)];
 }

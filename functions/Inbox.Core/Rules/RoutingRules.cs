@@ -2,123 +2,33 @@ using InboxServerless.Core.Domain;
 
 namespace InboxServerless.Core.Rules;
 
-/// <summary>Which thread an inbound event belongs to, before any lookup.</summary>
-public static class ThreadRules
+/// <summary>What makes a channel's routing valid: whom it assigns to, and the tickets it makes.</summary>
+public static class RoutingRules
 {
-    /// <summary>
-    /// Messenger: one thread per person and page. Chat: one per visitor session. Forms: every submission is its own.
-    /// E-mail: the provider's conversation id when it gives one; otherwise the thread is found through
-    /// <c>In-Reply-To</c>/<c>References</c> (see <see cref="EmailReferences"/>), and failing that the message starts one.
-    /// </summary>
-    public static string ThreadKey(InboundEvent e) => e.Channel switch
+    public static void Check(Validation v, Routing routing, AccountDirectory directory)
     {
-        ChannelKind.Messenger => $"messenger:{e.Sender.Id}",
-        ChannelKind.Chat => $"chat:{e.Thread.SessionId ?? e.Sender.Id}",
-        ChannelKind.Form => $"form:{e.ExternalId}",
-        _ => e.Thread.ConversationId is { } conversation ? $"email:conversation:{conversation}" : $"email:message:{e.ExternalId}",
-    };
-
-    /// <summary>The earlier messages an e-mail answers, nearest first: its thread is theirs.</summary>
-    public static IReadOnlyList<string> EmailReferences(InboundEvent e) =>
-        e.Channel != ChannelKind.Email || e.Thread.ConversationId is not null
-            ? []
-            : [.. new[] { e.Thread.InReplyTo }.Concat(e.Thread.References.Reverse()).OfType<string>().Distinct()];
-
-    /// <summary>How the sender is known as a contact on this channel.</summary>
-    public static ContactKey ContactKeyOf(InboundEvent e, string pageOrWidgetId) => e.Channel switch
-    {
-        ChannelKind.Messenger => ContactKey.Messenger(pageOrWidgetId, e.Sender.Id),
-        ChannelKind.Chat when e.Sender.Email is null => ContactKey.ChatVisitor(pageOrWidgetId, e.Sender.Id),
-        _ => ContactKey.Email(e.Sender.Email ?? e.Sender.Id),
-    };
-}
-
-/// <summary>Who gets a new conversation.</summary>
-public static class AssignmentRules
-{
-    /// <summary>The users a channel's assignment may choose from: named users and team members with a paid seat.</summary>
-    public static IReadOnlyList<string> Candidates(Assignment assignment, AccountDirectory directory, Contact? contact)
-    {
-        if (assignment.Mode is not (AssignmentMode.Specific or AssignmentMode.ContactOwner)) return [];
-
-        // One pass over the directory rather than a search of it per id (an inbox has hundreds of members).
-        // The first user with an id decides, as in FindUser; taking an id out makes each user a candidate once.
-        var paidSeat = new Dictionary<string, bool>(directory.Users.Count, StringComparer.Ordinal);
-        foreach (var user in directory.Users) paidSeat.TryAdd(user.Id, user.HasPaidSeat);
-
-        var candidates = new List<string>();
-        if (assignment.Mode == AssignmentMode.ContactOwner)
+        var assignment = routing.Assignment;
+        if (assignment.Mode == AssignmentMode.Specific)
         {
-            if (contact?.OwnerId is { } owner) Take(owner);
+            v.Check(assignment.UserIds.Count + assignment.TeamIds.Count > 0, "routing.assignment",
+                "Specific assignment needs at least one user or team.");
+            DirectoryRules.CheckUsers(v, "routing.assignment.userIds", assignment.UserIds, directory);
+            DirectoryRules.CheckTeams(v, "routing.assignment.teamIds", assignment.TeamIds, directory);
+            foreach (var id in assignment.UserIds.Where(id => directory.FindUser(id) is { HasPaidSeat: false }))
+                v.Add("routing.assignment.userIds", $"User '{id}' has no paid seat and cannot be auto-assigned.");
         }
         else
         {
-            foreach (var id in assignment.UserIds) Take(id);
-            foreach (var teamId in assignment.TeamIds)
-            {
-                foreach (var id in directory.FindTeam(teamId)?.MemberIds ?? []) Take(id);
-            }
+            v.Check(assignment.UserIds.Count + assignment.TeamIds.Count == 0, "routing.assignment",
+                "Users and teams apply only to specific assignment.");
         }
 
-        // In the order they were named, not sorted: Choose decides by load, then in ordinal order, whatever order it is given.
-        return candidates;
-
-        void Take(string id)
+        if (routing.Tickets is { } tickets)
         {
-            if (paidSeat.Remove(id, out var paid) && paid) candidates.Add(id);
+            v.Check(!string.IsNullOrWhiteSpace(tickets.Pipeline), "routing.tickets.pipeline", "The pipeline must not be empty.");
+            v.Check(!string.IsNullOrWhiteSpace(tickets.Status), "routing.tickets.status", "The status must not be empty.");
+            if (tickets.OwnerId is { } owner)
+                DirectoryRules.CheckUsers(v, "routing.tickets.ownerId", [owner], directory);
         }
     }
-
-    /// <summary>
-    /// Available candidates first (everyone, until availability is known); among them the one with the fewest open
-    /// conversations; a tie goes to the next after the last one assigned, in a fixed order, so load stays fair.
-    /// </summary>
-    public static string? Choose(
-        IReadOnlyList<string> candidates, Func<string, bool> isAvailable, IReadOnlyDictionary<string, int> openConversations, string? lastAssigned)
-    {
-        // One pass and no sorting: the fairest available candidate, and the fairest of all for when nobody is available.
-        var available = new Fairest(lastAssigned);
-        var everyone = new Fairest(lastAssigned);
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var candidate = candidates[i];
-            var load = openConversations.GetValueOrDefault(candidate);
-            everyone.Consider(candidate, load);
-            if (isAvailable(candidate)) available.Consider(candidate, load);
-        }
-
-        return available.Choice ?? everyone.Choice;
-    }
-
-    /// <summary>
-    /// Among the candidates with the fewest open conversations, in ordinal order: the first after the last one
-    /// assigned, else the first of all (round robin).
-    /// </summary>
-    private struct Fairest(string? lastAssigned)
-    {
-        private int fewest = int.MaxValue;
-        private string? first;
-        private string? next;
-
-        public readonly string? Choice => next ?? first;
-
-        public void Consider(string candidate, int load)
-        {
-            if (load > fewest) return;
-            if (load < fewest) (fewest, first, next) = (load, null, null);
-            if (first is null || string.CompareOrdinal(candidate, first) < 0) first = candidate;
-            if (lastAssigned is not null && string.CompareOrdinal(candidate, lastAssigned) > 0 &&
-                (next is null || string.CompareOrdinal(candidate, next) < 0))
-                next = candidate;
-        }
-    }
-}
-
-public static class TicketRules
-{
-    /// <summary>A contact is associated with at most this many tickets.</summary>
-    public const int MaxTicketsPerContact = 1_000;
-
-    public static string LimitReachedNote(int limit) =>
-        $"No ticket was created: the contact has reached its limit of {limit} associated tickets.";
 }

@@ -2,7 +2,7 @@ using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 /// <summary>
 /// Decisions made on every chat message and every reply attempt allocate nothing. Not timed: the bytes this thread

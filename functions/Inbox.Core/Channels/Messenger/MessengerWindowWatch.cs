@@ -1,6 +1,7 @@
 using System.Globalization;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
 
 namespace InboxServerless.Core.Channels.Messenger;
 

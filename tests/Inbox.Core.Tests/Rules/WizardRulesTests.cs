@@ -4,7 +4,7 @@ using InboxServerless.Core.Json;
 using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests.Setup;
+namespace InboxServerless.Core.Tests.Rules;
 
 public sealed class WizardRulesTests
 {

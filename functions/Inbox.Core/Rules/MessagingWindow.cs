@@ -1,21 +1,8 @@
-namespace InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Channels.Messenger;
 
-/// <summary>Who is replying: a person (an agent typing) or automation (instant reply, consent text, bots).</summary>
-public enum ReplySender { Person, Automation }
+namespace InboxServerless.Core.Rules;
 
-/// <summary>
-/// How the page may message a person. The Send API takes only these two: the tags <c>ACCOUNT_UPDATE</c>,
-/// <c>CONFIRMED_EVENT_UPDATE</c> and <c>POST_PURCHASE_UPDATE</c> are refused by Meta and cannot be expressed here.
-/// </summary>
-public enum MessengerSendMode
-{
-    /// <summary><c>"messaging_type":"RESPONSE"</c>: within 24 hours of the person's last message.</summary>
-    Response,
-
-    /// <summary><c>"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT"</c>: a person replying up to 7 days after it.</summary>
-    HumanAgent,
-}
-
+/// <summary>What Messenger's windows allow a reply to do now (see <see cref="MessagingWindow"/>).</summary>
 public enum WindowState
 {
     /// <summary>Within the standard 24-hour window: send as a <c>RESPONSE</c>.</summary>

@@ -3,7 +3,7 @@ using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.Assertions;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public class ChatChannelRulesTests
 {
@@ -45,7 +45,7 @@ public class ChatChannelRulesTests
 
     [Fact]
     public void Welcome_message_of_the_maximum_length_is_accepted() =>
-        Valid(Validate(Chat() with { WelcomeMessage = new string('w', ChannelRules.MaxWelcomeMessageLength) }));
+        Valid(Validate(Chat() with { WelcomeMessage = new string('w', ChatChannelRules.MaxWelcomeMessageLength) }));
 
     [Theory]
     [InlineData("")]
@@ -55,7 +55,7 @@ public class ChatChannelRulesTests
 
     [Fact]
     public void Welcome_message_over_the_maximum_length_is_refused() =>
-        InvalidOn(Validate(Chat() with { WelcomeMessage = new string('w', ChannelRules.MaxWelcomeMessageLength + 1) }), "welcomeMessage");
+        InvalidOn(Validate(Chat() with { WelcomeMessage = new string('w', ChatChannelRules.MaxWelcomeMessageLength + 1) }), "welcomeMessage");
 
     // ---- header ----
 

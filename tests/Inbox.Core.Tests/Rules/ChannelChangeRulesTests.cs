@@ -3,14 +3,14 @@ using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.Assertions;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public class ChannelChangeRulesTests
 {
     private const string ChannelId = "channel-1";
 
     private static Validation Change(ChannelSettings current, ChannelSettings next) =>
-        ChannelRules.ValidateChange(current, next, ChannelId);
+        ChannelChangeRules.Validate(current, next, ChannelId);
 
     public static TheoryData<ChannelSettings, ChannelSettings> KindChanges => new()
     {

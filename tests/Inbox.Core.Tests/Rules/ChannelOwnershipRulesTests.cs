@@ -3,7 +3,7 @@ using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 /// <summary>A channel's external id is live only once proven: the rule for every kind, and what it does to claims.</summary>
 public class ChannelOwnershipRulesTests

@@ -3,7 +3,7 @@ using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.Assertions;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public class InboxRulesTests
 {

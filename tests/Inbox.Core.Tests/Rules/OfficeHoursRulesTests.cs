@@ -1,9 +1,7 @@
-using FsCheck;
-using FsCheck.Xunit;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public class OfficeHoursRulesTests
 {
@@ -143,49 +141,5 @@ public class OfficeHoursRulesTests
         Assert.True(IsOpen(splitDay, Paris, Utc(1, 12, 10, 0))); // Mon 11:00 CET
         Assert.False(IsOpen(splitDay, Paris, Utc(1, 12, 12, 0))); // Mon 13:00 CET
         Assert.True(IsOpen(splitDay, Paris, Utc(1, 12, 13, 0))); // Mon 14:00 CET
-    }
-
-    // ---- header users ----
-
-    [Theory]
-    [InlineData]
-    [InlineData("alice")]
-    [InlineData("alice", "bob")]
-    [InlineData("alice", "bob", "carol")]
-    public void Three_header_users_or_fewer_are_shown_as_they_are(params string[] userIds) =>
-        Assert.Equal(userIds, OfficeHoursRules.HeaderUsersToShow(userIds, new Random(42)));
-
-    [Fact]
-    public void Of_more_than_three_header_users_three_distinct_are_shown()
-    {
-        string[] userIds = ["u1", "u2", "u3", "u4", "u5", "u6"];
-
-        var shown = OfficeHoursRules.HeaderUsersToShow(userIds, new Random(7));
-
-        Assert.Equal(3, shown.Count);
-        Assert.Equal(3, shown.Distinct().Count());
-        Assert.All(shown, u => Assert.Contains(u, userIds));
-    }
-
-    [Fact]
-    public void Header_users_shown_vary_with_the_random_source()
-    {
-        string[] userIds = ["u1", "u2", "u3", "u4", "u5", "u6"];
-
-        var choices = Enumerable.Range(0, 50)
-            .Select(seed => string.Join(",", OfficeHoursRules.HeaderUsersToShow(userIds, new Random(seed)).Order(StringComparer.Ordinal)))
-            .ToHashSet();
-
-        Assert.True(choices.Count > 1);
-    }
-
-    [Property]
-    public bool More_than_three_distinct_header_users_always_show_three_of_them(NonEmptySet<NonEmptyString> ids, int seed)
-    {
-        var userIds = ids.Get.Select(s => s.Get).Concat(["x1", "x2", "x3"]).Distinct().ToArray();
-
-        var shown = OfficeHoursRules.HeaderUsersToShow(userIds, new Random(seed));
-
-        return shown.Count == 3 && shown.Distinct().Count() == 3 && shown.All(userIds.Contains);
     }
 }

@@ -3,7 +3,7 @@ using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.Assertions;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public class EmailChannelRulesTests
 {
@@ -91,13 +91,13 @@ public class EmailChannelRulesTests
 
     [Fact]
     public void Signature_of_the_maximum_length_is_accepted() =>
-        Valid(Validate(Email() with { Signature = new string('s', ChannelRules.MaxSignatureLength) }));
+        Valid(Validate(Email() with { Signature = new string('s', EmailChannelRules.MaxSignatureLength) }));
 
     [Fact]
     public void Signature_over_the_maximum_length_is_refused() =>
-        InvalidOn(Validate(Email() with { Signature = new string('s', ChannelRules.MaxSignatureLength + 1) }), "signature");
+        InvalidOn(Validate(Email() with { Signature = new string('s', EmailChannelRules.MaxSignatureLength + 1) }), "signature");
 
     [Fact]
     public void Signature_tokens_are_extracted() =>
-        Assert.Equal(["fullName", "firstName", "x"], ChannelRules.SignatureTokensIn("{{fullName}} {{ firstName }} {{x}}"));
+        Assert.Equal(["fullName", "firstName", "x"], EmailChannelRules.SignatureTokensIn("{{fullName}} {{ firstName }} {{x}}"));
 }

@@ -3,7 +3,7 @@ using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.Assertions;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 /// <summary>Routing is common to every kind of channel; a form channel carries it here.</summary>
 public class RoutingRulesTests
@@ -93,19 +93,4 @@ public class RoutingRulesTests
     [Fact]
     public void Ticket_owner_must_be_a_user_of_the_account() =>
         InvalidOn(Validate(Tickets(owner: "mallory")), "routing.tickets.ownerId");
-
-    [Fact]
-    public void Routing_is_validated_for_every_kind_of_channel()
-    {
-        var badRouting = Assign(AssignmentMode.Specific);
-        ChannelSettings[] channels =
-        [
-            Email() with { Routing = badRouting },
-            Chat() with { Routing = badRouting },
-            Messenger() with { Routing = badRouting },
-            Form() with { Routing = badRouting },
-        ];
-
-        Assert.All(channels, c => InvalidOn(ChannelRules.Validate(c, "new-1", AnInbox(), AcmeDirectory), "routing.assignment"));
-    }
 }

@@ -1,7 +1,7 @@
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public sealed class NameRulesTests
 {

@@ -1,6 +1,8 @@
 using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Rules;
+using InboxServerless.Core.Tests.MessengerSending;
 
-namespace InboxServerless.Core.Tests.MessengerSending;
+namespace InboxServerless.Core.Tests.Rules;
 
 /// <summary>The windows at their edges, over a passed-in clock: elapsed &lt; 24 h, 24 h ≤ elapsed &lt; 7 d, elapsed ≥ 7 d.</summary>
 public sealed class MessagingWindowTests

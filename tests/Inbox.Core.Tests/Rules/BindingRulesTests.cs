@@ -2,7 +2,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 using static InboxServerless.Core.Tests.TestData;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public class BindingRulesTests
 {

@@ -1,0 +1,34 @@
+using InboxServerless.Core.Domain;
+
+namespace InboxServerless.Core.Rules;
+
+/// <summary>Which thread an inbound event belongs to, before any lookup.</summary>
+public static class ThreadRules
+{
+    /// <summary>
+    /// Messenger: one thread per person and page. Chat: one per visitor session. Forms: every submission is its own.
+    /// E-mail: the provider's conversation id when it gives one; otherwise the thread is found through
+    /// <c>In-Reply-To</c>/<c>References</c> (see <see cref="EmailReferences"/>), and failing that the message starts one.
+    /// </summary>
+    public static string ThreadKey(InboundEvent e) => e.Channel switch
+    {
+        ChannelKind.Messenger => $"messenger:{e.Sender.Id}",
+        ChannelKind.Chat => $"chat:{e.Thread.SessionId ?? e.Sender.Id}",
+        ChannelKind.Form => $"form:{e.ExternalId}",
+        _ => e.Thread.ConversationId is { } conversation ? $"email:conversation:{conversation}" : $"email:message:{e.ExternalId}",
+    };
+
+    /// <summary>The earlier messages an e-mail answers, nearest first: its thread is theirs.</summary>
+    public static IReadOnlyList<string> EmailReferences(InboundEvent e) =>
+        e.Channel != ChannelKind.Email || e.Thread.ConversationId is not null
+            ? []
+            : [.. new[] { e.Thread.InReplyTo }.Concat(e.Thread.References.Reverse()).OfType<string>().Distinct()];
+
+    /// <summary>How the sender is known as a contact on this channel.</summary>
+    public static ContactKey ContactKeyOf(InboundEvent e, string pageOrWidgetId) => e.Channel switch
+    {
+        ChannelKind.Messenger => ContactKey.Messenger(pageOrWidgetId, e.Sender.Id),
+        ChannelKind.Chat when e.Sender.Email is null => ContactKey.ChatVisitor(pageOrWidgetId, e.Sender.Id),
+        _ => ContactKey.Email(e.Sender.Email ?? e.Sender.Id),
+    };
+}
