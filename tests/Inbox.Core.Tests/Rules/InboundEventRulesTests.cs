@@ -2,7 +2,7 @@ using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 
-namespace InboxServerless.Core.Tests;
+namespace InboxServerless.Core.Tests.Rules;
 
 public sealed class InboundEventRulesTests
 {
