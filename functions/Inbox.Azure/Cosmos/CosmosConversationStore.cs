@@ -1,5 +1,5 @@
 using System.Net;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.Azure.Cosmos;

@@ -1,4 +1,5 @@
 using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Tests.Application.Messenger;
 
 namespace InboxServerless.Core.Tests.MessengerSending;
 
