@@ -28,6 +28,7 @@ public interface IConversationStore
     /// <summary>A conversation's messages in the order they were sent, whatever order they arrived in.</summary>
     Task<IReadOnlyList<Message>> Messages(string inboxId, string conversationId, CancellationToken ct);
 
+    /// <exception cref="UnreadableContinuationToken">The token is not one of this list's.</exception>
     Task<Page<Versioned<Conversation>>> List(string inboxId, ConversationFilter filter, int pageSize, string? continuationToken, CancellationToken ct);
 
     Task<AssignmentLoad> AssignmentLoad(string inboxId, CancellationToken ct);

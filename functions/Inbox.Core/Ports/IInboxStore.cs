@@ -12,6 +12,7 @@ public interface IInboxStore
 
     Task<Versioned<Inbox>?> Find(string accountId, string inboxId, CancellationToken ct);
 
+    /// <exception cref="UnreadableContinuationToken">The token is not one of this list's.</exception>
     Task<Page<Versioned<Inbox>>> List(string accountId, int pageSize, string? continuationToken, CancellationToken ct);
 
     Task<Outcome<Versioned<Inbox>>> Replace(Inbox inbox, string ifMatch, CancellationToken ct);

@@ -12,5 +12,6 @@ public interface ITicketStore
     Task<int> CountForContact(string accountId, string contactId, CancellationToken ct);
 
     /// <summary>The account's tickets, newest first; with <paramref name="inboxIds"/>, only those of these inboxes.</summary>
+    /// <exception cref="UnreadableContinuationToken">The token is not one of this list's.</exception>
     Task<Page<Ticket>> List(string accountId, IReadOnlyCollection<string>? inboxIds, int pageSize, string? continuationToken, CancellationToken ct);
 }
