@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using InboxServerless.Azure.Json;
 using InboxServerless.Core.Domain;
-using InboxServerless.Core.Json;
 using MimeKit.Text;
 using MimeKit.Utils;
 

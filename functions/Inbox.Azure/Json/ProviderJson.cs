@@ -1,7 +1,7 @@
 using System.Text.Json;
 using InboxServerless.Core.Domain;
 
-namespace InboxServerless.Core.Json;
+namespace InboxServerless.Azure.Json;
 
 /// <summary>
 /// Reads what a provider posts or returns (Meta's deliveries, Graph's notifications and messages): exactly one JSON
