@@ -10,8 +10,11 @@ public static class ServiceCollectionExtensions
     /// <summary>The Cosmos DB adapters for the store ports, configured from the <c>Cosmos</c> section.</summary>
     public static IServiceCollection AddCosmosStores(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(CosmosStoreOptions.Section).Get<CosmosStoreOptions>() ?? new CosmosStoreOptions();
-        services.AddSingleton(options);
+        // Every host needs its store: without one it fails at start, not at its first request.
+        services.AddSettings<CosmosStoreOptions>(configuration.GetSection(CosmosStoreOptions.Section))
+            .Validate(options => !string.IsNullOrEmpty(options.ConnectionString) || !string.IsNullOrEmpty(options.Endpoint),
+                "Set Cosmos:ConnectionString or Cosmos:Endpoint.")
+            .ValidateOnStart();
         services.AddSingleton<CosmosRequestCounter>();
         services.AddSingleton<CosmosContainers>();
         return services.AddCosmosStoreAdapters();

@@ -3,8 +3,8 @@ using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Application.Setup;
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Ports;
 using InboxServerless.Functions.Http;
 using Microsoft.Extensions.Configuration;
@@ -23,14 +23,15 @@ public static class Composition
     {
         services.AddSingleton(TimeProvider.System);
         // Every HTTP function's budget and last-resort answers (Http/RequestBudget.cs), in both hosts.
-        services.AddSingleton(configuration.GetSection(RequestBudgetOptions.Section).Get<RequestBudgetOptions>() ?? new RequestBudgetOptions());
+        services.AddSettings<RequestBudgetOptions>(configuration.GetSection(RequestBudgetOptions.Section));
         services.AddSingleton<RequestBudget>();
         services.AddCosmosStores(configuration);
         services.AddSingleton<ChannelResolver>();
         services.AddSingleton<InboxAdmin>();
         services.AddSingleton<DirectoryAdmin>();
         services.AddSingleton<ConversationDesk>();
-        services.AddSingleton(configuration.GetSection(MessengerOptions.Section).Get<MessengerOptions>() ?? new MessengerOptions());
+        // Not validated on start: without the app secret the host runs, and the webhook answers 503 "not configured".
+        services.AddSettings<MessengerOptions>(configuration.GetSection(MessengerOptions.Section));
         services.AddSingleton<MessengerInbound>();
         services.AddMessengerGraphApi(configuration);
         // Page tokens: Key Vault in Azure (Program.cs); a host that names no store keeps them in memory.
@@ -39,12 +40,12 @@ public static class Composition
         services.AddSingleton<MessengerReplies>();
         services.AddSingleton<MessengerAdmin>();
         // The 7-day window timer (Timers/MessengerWindowFunctions.cs).
-        services.AddSingleton(configuration.GetSection(WindowWatchOptions.Section).Get<WindowWatchOptions>() ?? new WindowWatchOptions());
+        services.AddSettings<WindowWatchOptions>(configuration.GetSection(WindowWatchOptions.Section));
         services.AddSingleton<MessengerWindowWatch>();
         // The Durable activities the function app's [ActivityTrigger] wrappers run: every one Core declares.
         foreach (var activity in DurableTasks.Activities) services.AddSingleton(activity);
         // The setup wizard: its use cases and the channels' handshakes (none is made yet).
-        services.AddSingleton(configuration.GetSection("SetupWizard").Get<SetupWizardOptions>() ?? new SetupWizardOptions());
+        services.AddSettings<SetupWizardOptions>(configuration.GetSection("SetupWizard"));
         services.AddSingleton<SetupWizardDesk>();
         services.TryAddSingleton<IChannelConnector, MessengerChannelConnector>();
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
@@ -54,4 +55,5 @@ public static class Composition
         services.AddSlackNotifier();
         return services;
     }
+
 }

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Web;
 using InboxServerless.Azure.Messenger;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Ports;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InboxServerless.EndToEnd.Tests;

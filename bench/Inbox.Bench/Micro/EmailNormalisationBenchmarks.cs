@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using InboxServerless.Core.Channels.Email;
+using InboxServerless.Azure.Email;
 using InboxServerless.Core.Domain;
 using MimeKit;
 

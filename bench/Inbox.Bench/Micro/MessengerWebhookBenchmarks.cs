@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Azure.Messenger;
 
 namespace InboxServerless.Bench.Micro;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.Azure.Cosmos;
@@ -10,52 +9,40 @@ public sealed class CosmosChannelBindingStore(CosmosContainers containers) : ICh
 {
     internal sealed record BindingDocument(string Id, ChannelBinding Binding);
 
-    private static BindingDocument ToDocument(ChannelBinding binding) => new(CosmosErrors.ToDocumentId(binding.Key), binding);
+    private static BindingDocument ToDocument(ChannelBinding binding) => new(ToDocumentId(binding.Key), binding);
+
+    /// <summary>
+    /// Cosmos ids may not contain '/', '\\', '?' or '#' (and '%' trips some gateways); external ids such as e-mail
+    /// addresses might. So the document id is a digest of the key, and the key itself is kept in the document.
+    /// </summary>
+    private static string ToDocumentId(string key) => StableId.From("binding", key);
+
+    private static Versioned<ChannelBinding> Versioned(ItemResponse<BindingDocument> response) => new(response.Resource.Binding, response.ETag);
 
     public async Task<Outcome<Versioned<ChannelBinding>>> Claim(ChannelBinding binding, CancellationToken ct)
     {
         var container = await containers.Get(CosmosContainers.ChannelBindings);
         var document = ToDocument(binding);
-        try
-        {
-            var response = await container.CreateItemAsync(document, new PartitionKey(document.Id), cancellationToken: ct);
-            return new Versioned<ChannelBinding>(response.Resource.Binding, response.ETag);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict))
-        {
-            return Problem.Conflict($"'{binding.Key}' is bound already.");
-        }
+        return await CosmosErrors.Guarded(
+            async () => Versioned(await container.CreateItemAsync(document, new PartitionKey(document.Id), cancellationToken: ct)),
+            new Refusals(Taken: Problem.Conflict($"'{binding.Key}' is bound already.")));
     }
 
     public async Task<Versioned<ChannelBinding>?> Find(string key, CancellationToken ct)
     {
-        var container = await containers.Get(CosmosContainers.ChannelBindings);
-        var id = CosmosErrors.ToDocumentId(key);
-        try
-        {
-            var response = await container.ReadItemAsync<BindingDocument>(id, new PartitionKey(id), cancellationToken: ct);
-            return new Versioned<ChannelBinding>(response.Resource.Binding, response.ETag);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
-        {
-            return null;
-        }
+        var id = ToDocumentId(key);
+        return await (await containers.Get(CosmosContainers.ChannelBindings)).ReadOrNull<BindingDocument>(id, id, ct) is { } read ? Versioned(read) : null;
     }
 
     public async Task<Outcome<Versioned<ChannelBinding>>> TakeOver(ChannelBinding binding, string ifMatch, CancellationToken ct)
     {
         var container = await containers.Get(CosmosContainers.ChannelBindings);
         var document = ToDocument(binding);
-        try
-        {
-            var response = await container.ReplaceItemAsync(document, document.Id, new PartitionKey(document.Id),
-                new ItemRequestOptions { IfMatchEtag = ifMatch }, ct);
-            return new Versioned<ChannelBinding>(response.Resource.Binding, response.ETag);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed) || e.Is(HttpStatusCode.NotFound))
-        {
-            return Problem.Conflict($"'{binding.Key}' was claimed meanwhile.");
-        }
+        var claimedMeanwhile = Problem.Conflict($"'{binding.Key}' was claimed meanwhile.");
+        return await CosmosErrors.Guarded(
+            async () => Versioned(await container.ReplaceItemAsync(document, document.Id, new PartitionKey(document.Id),
+                new ItemRequestOptions { IfMatchEtag = ifMatch }, ct)),
+            new Refusals(Missing: claimedMeanwhile, Stale: claimedMeanwhile));
     }
 
     public async Task Release(string key, string inboxId, string channelId, CancellationToken ct)
@@ -63,14 +50,10 @@ public sealed class CosmosChannelBindingStore(CosmosContainers containers) : ICh
         var found = await Find(key, ct);
         if (found is null || found.Value.InboxId != inboxId || found.Value.ChannelId != channelId) return;
         var container = await containers.Get(CosmosContainers.ChannelBindings);
-        var id = CosmosErrors.ToDocumentId(key);
-        try
-        {
-            await container.DeleteItemAsync<BindingDocument>(id, new PartitionKey(id), new ItemRequestOptions { IfMatchEtag = found.ETag }, ct);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed) || e.Is(HttpStatusCode.NotFound))
-        {
-            // Someone else holds it now, or it is gone already: either way it is no longer ours to remove.
-        }
+        var id = ToDocumentId(key);
+        // Changed since it was read: someone else holds it now; gone: it is gone already. Either way it is no longer ours
+        // to remove, so both refusals are answers to drop.
+        _ = await CosmosErrors.Guarded(
+            () => container.DeleteIfPresent<BindingDocument>(id, id, found.ETag, ct), new Refusals(Stale: Problem.StaleETag));
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Azure.Identity;
 using InboxServerless.Core.Json;
 using Microsoft.Azure.Cosmos;
@@ -124,31 +123,4 @@ internal sealed class AttemptTimeout(TimeSpan timeout) : DelegatingHandler
         attempt.CancelAfter(timeout);
         return await base.SendAsync(request, attempt.Token);
     }
-}
-
-/// <summary>Which failures of a store call mean the store is out (try again later), as opposed to a bug of ours.</summary>
-public static class StoreFailures
-{
-    /// <summary>
-    /// Cosmos timing out (408), throttling past its retries (429), failing (5xx) or gone (410), and the wire failing under
-    /// it (connection refused, reset, a timeout): a 503 to the caller, who tries again.
-    /// </summary>
-    public static bool IsOutage(Exception e) => e switch
-    {
-        CosmosException c => (int)c.StatusCode is 408 or 410 or 429 or >= 500,
-        HttpRequestException or TimeoutException or System.Net.Sockets.SocketException or IOException => true,
-        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsOutage),
-        _ => e.InnerException is { } inner && IsOutage(inner),
-    };
-}
-
-internal static class CosmosErrors
-{
-    public static bool Is(this CosmosException e, HttpStatusCode status) => e.StatusCode == status;
-
-    /// <summary>
-    /// Cosmos ids may not contain '/', '\\', '?' or '#' (and '%' trips some gateways); external ids such as e-mail
-    /// addresses might. So the document id is a digest of the key, and the key itself is kept in the document.
-    /// </summary>
-    public static string ToDocumentId(string key) => Core.Domain.StableId.From("binding", key);
 }

@@ -1,5 +1,4 @@
-using System.Net;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.Azure.Cosmos;
@@ -45,19 +44,11 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
 
     public async Task<Outcome<Versioned<Conversation>>> Replace(Conversation conversation, string ifMatch, CancellationToken ct)
     {
-        try
-        {
-            return Versioned(await (await Container()).ReplaceItemAsync(ToDocument(conversation), conversation.Id,
-                new PartitionKey(conversation.InboxId), new ItemRequestOptions { IfMatchEtag = ifMatch }, ct));
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
-        {
-            return Problem.StaleETag;
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
-        {
-            return Problem.NotFound("The conversation");
-        }
+        var container = await Container();
+        return await CosmosErrors.Guarded(
+            async () => Versioned(await container.ReplaceItemAsync(ToDocument(conversation), conversation.Id,
+                new PartitionKey(conversation.InboxId), new ItemRequestOptions { IfMatchEtag = ifMatch }, ct)),
+            new Refusals(Missing: Problem.NotFound("The conversation"), Stale: Problem.StaleETag));
     }
 
     private static MessageDocument ToDocument(Message message) =>
@@ -67,21 +58,9 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         await (await Container()).UpsertItemAsync(ToDocument(message), new PartitionKey(message.InboxId),
             new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
 
-    public async Task<bool> AddMessage(Message message, CancellationToken ct)
-    {
-        var document = ToDocument(message);
-        try
-        {
-            // No response body needed: saves the bytes on the hot path.
-            await (await Container()).CreateItemAsync(document, new PartitionKey(message.InboxId),
-                new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
-            return true;
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict))
-        {
-            return false;
-        }
-    }
+    // No response body needed: saves the bytes on the hot path.
+    public async Task<bool> AddMessage(Message message, CancellationToken ct) =>
+        await (await Container()).CreateIfAbsent(ToDocument(message), message.InboxId, new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
 
     public async Task<Message?> FindMessage(string inboxId, string messageId, CancellationToken ct) =>
         (await (await Container()).ReadOrNull<MessageDocument>(messageId, inboxId, ct))?.Resource.Message;

@@ -1,4 +1,3 @@
-using System.Net;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.Azure.Cosmos;
@@ -12,33 +11,18 @@ public sealed class CosmosInboxStore(CosmosContainers containers) : IInboxStore
 
     private static InboxDocument ToDocument(Inbox inbox) => new(inbox.Id, inbox.AccountId, Inbox.NameKey(inbox.Name), inbox);
 
+    private static readonly Problem NameTaken = Problem.Conflict("An inbox with this name already exists.");
+
     public async Task<Outcome<Versioned<Inbox>>> Create(Inbox inbox, CancellationToken ct)
     {
         var container = await containers.Get(CosmosContainers.Inboxes);
-        try
-        {
-            var response = await container.CreateItemAsync(ToDocument(inbox), new PartitionKey(inbox.AccountId), cancellationToken: ct);
-            return new Versioned<Inbox>(response.Resource.Inbox, response.ETag);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict))
-        {
-            return Problem.Conflict("An inbox with this name already exists.");
-        }
+        return await CosmosErrors.Guarded(
+            async () => Versioned(await container.CreateItemAsync(ToDocument(inbox), new PartitionKey(inbox.AccountId), cancellationToken: ct)),
+            new Refusals(Taken: NameTaken));
     }
 
-    public async Task<Versioned<Inbox>?> Find(string accountId, string inboxId, CancellationToken ct)
-    {
-        var container = await containers.Get(CosmosContainers.Inboxes);
-        try
-        {
-            var response = await container.ReadItemAsync<InboxDocument>(inboxId, new PartitionKey(accountId), cancellationToken: ct);
-            return new Versioned<Inbox>(response.Resource.Inbox, response.ETag);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
-        {
-            return null;
-        }
-    }
+    public async Task<Versioned<Inbox>?> Find(string accountId, string inboxId, CancellationToken ct) =>
+        await (await containers.Get(CosmosContainers.Inboxes)).ReadOrNull<InboxDocument>(inboxId, accountId, ct) is { } read ? Versioned(read) : null;
 
     public async Task<Page<Versioned<Inbox>>> List(string accountId, int pageSize, string? continuationToken, CancellationToken ct)
     {
@@ -53,44 +37,20 @@ public sealed class CosmosInboxStore(CosmosContainers containers) : IInboxStore
     public async Task<Outcome<Versioned<Inbox>>> Replace(Inbox inbox, string ifMatch, CancellationToken ct)
     {
         var container = await containers.Get(CosmosContainers.Inboxes);
-        try
-        {
-            var response = await container.ReplaceItemAsync(ToDocument(inbox), inbox.Id, new PartitionKey(inbox.AccountId),
-                new ItemRequestOptions { IfMatchEtag = ifMatch }, ct);
-            return new Versioned<Inbox>(response.Resource.Inbox, response.ETag);
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
-        {
-            return Problem.StaleETag;
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.Conflict))
-        {
-            return Problem.Conflict("An inbox with this name already exists.");
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
-        {
-            return Problem.NotFound("The inbox");
-        }
+        return await CosmosErrors.Guarded(
+            async () => Versioned(await container.ReplaceItemAsync(ToDocument(inbox), inbox.Id, new PartitionKey(inbox.AccountId),
+                new ItemRequestOptions { IfMatchEtag = ifMatch }, ct)),
+            new Refusals(Taken: NameTaken, Missing: Problem.NotFound("The inbox"), Stale: Problem.StaleETag));
     }
 
     public async Task<Outcome<bool>> Delete(string accountId, string inboxId, string? ifMatch, CancellationToken ct)
     {
         var container = await containers.Get(CosmosContainers.Inboxes);
-        try
-        {
-            await container.DeleteItemAsync<InboxDocument>(inboxId, new PartitionKey(accountId),
-                new ItemRequestOptions { IfMatchEtag = ifMatch }, ct);
-            return true;
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.PreconditionFailed))
-        {
-            return Problem.StaleETag;
-        }
-        catch (CosmosException e) when (e.Is(HttpStatusCode.NotFound))
-        {
-            return false;
-        }
+        return await CosmosErrors.Guarded(
+            () => container.DeleteIfPresent<InboxDocument>(inboxId, accountId, ifMatch, ct), new Refusals(Stale: Problem.StaleETag));
     }
+
+    private static Versioned<Inbox> Versioned(ItemResponse<InboxDocument> response) => new(response.Resource.Inbox, response.ETag);
 
     private sealed record Stored(Inbox Inbox, [property: System.Text.Json.Serialization.JsonPropertyName("_etag")] string ETag);
 }

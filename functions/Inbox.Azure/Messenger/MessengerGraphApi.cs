@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Azure.Messenger;
 

@@ -1,4 +1,4 @@
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -19,21 +19,22 @@ public static class ServiceBusServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddServiceBusQueue(this IServiceCollection services, IConfiguration configuration)
     {
+        // Not validated on start: the clients are made on first use, and their factories name what is missing.
         var section = configuration.GetSection(ServiceBusQueueOptions.Section);
-        var queue = section.Get<ServiceBusQueueOptions>() ?? new ServiceBusQueueOptions();
-        // The Functions host also accepts the connection string as the value of "ServiceBus" itself.
-        if (string.IsNullOrEmpty(queue.ConnectionString) && !string.IsNullOrEmpty(section.Value)) queue.ConnectionString = section.Value;
-        var claimChecks = configuration.GetSection(ClaimCheckOptions.Section).Get<ClaimCheckOptions>() ?? new ClaimCheckOptions();
+        services.AddSettings<ServiceBusQueueOptions>(section).PostConfigure(queue =>
+        {
+            // The Functions host also accepts the connection string as the value of "ServiceBus" itself.
+            if (string.IsNullOrEmpty(queue.ConnectionString) && !string.IsNullOrEmpty(section.Value)) queue.ConnectionString = section.Value;
+        });
+        services.AddSettings<ClaimCheckOptions>(configuration.GetSection(ClaimCheckOptions.Section));
 
-        services.AddSingleton(queue);
-        services.AddSingleton(claimChecks);
-        services.AddSingleton(_ => CreateClient(queue));
-        services.AddSingleton(_ => new ClaimCheckStore(CreateContainer(claimChecks)));
+        services.AddSingleton(sp => CreateClient(sp.GetRequiredService<ServiceBusQueueOptions>()));
+        services.AddSingleton(sp => new ClaimCheckStore(CreateContainer(sp.GetRequiredService<ClaimCheckOptions>())));
         services.AddSingleton<InboundMessageReader>();
         services.AddSingleton<IInboundQueue>(sp => new ServiceBusInboundQueue(
-            sp.GetRequiredService<ServiceBusClient>().CreateSender(queue.QueueName),
+            sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<ServiceBusQueueOptions>().QueueName),
             sp.GetRequiredService<ClaimCheckStore>(),
-            queue));
+            sp.GetRequiredService<ServiceBusQueueOptions>()));
         return services;
     }
 

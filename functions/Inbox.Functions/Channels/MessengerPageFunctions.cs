@@ -1,5 +1,5 @@
 using InboxServerless.Core.Application;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Functions.Http;
 using Microsoft.AspNetCore.Http;

@@ -1,8 +1,7 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Text;
 using InboxServerless.Core.Domain;
-using Microsoft.Azure.Cosmos;
+using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Functions.Http;
 
@@ -24,7 +23,7 @@ public static class ContinuationTokens
         {
             return (await list(storeToken)).Map(page => page with { ContinuationToken = Encode(page.ContinuationToken) });
         }
-        catch (CosmosException e) when (storeToken is not null && e.StatusCode == HttpStatusCode.BadRequest)
+        catch (UnreadableContinuationToken) when (storeToken is not null)
         {
             return Unreadable;
         }

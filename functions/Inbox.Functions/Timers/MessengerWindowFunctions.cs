@@ -1,4 +1,4 @@
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Application.Messenger;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Azure.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Functions.Http;
 using Microsoft.AspNetCore.Http;

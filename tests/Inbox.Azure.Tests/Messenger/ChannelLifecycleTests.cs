@@ -3,8 +3,8 @@ using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Application.Setup;
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 

@@ -1,6 +1,5 @@
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Secrets;
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using InboxServerless.Azure.Messenger;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Azure.Tests.Messenger;
 

@@ -1,6 +1,6 @@
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Functions;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;

@@ -1,6 +1,6 @@
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Rules;
-using InboxServerless.Core.Tests.MessengerSending;
+using InboxServerless.Core.Tests.Application.Messenger;
 
 namespace InboxServerless.Core.Tests.Rules;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;

@@ -1,3 +1,5 @@
+using InboxServerless.Core.Ports;
+
 namespace InboxServerless.Core.Channels.Messenger;
 
 /// <summary>

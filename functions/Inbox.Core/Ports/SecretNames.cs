@@ -1,0 +1,31 @@
+namespace InboxServerless.Core.Ports;
+
+public static class SecretNames
+{
+    public const int MaxLength = 127;
+
+    /// <summary>
+    /// The page access token held by one account's Messenger channel: never shared by whoever names the same page, so a
+    /// channel reads only the token its own proof stored. Ids may hold characters Key Vault refuses, and joined with '-'
+    /// two pairs could read alike, so the name carries a digest of both (SHA-256, 64 hex digits: 79 characters in all).
+    /// </summary>
+    public static string MessengerPageToken(string accountId, string channelId) =>
+        Checked($"messenger-page-{Digest(accountId, channelId)}");
+
+    private static string Digest(string accountId, string channelId)
+    {
+        // Length-prefixed, so ("a|b", "c") and ("a", "b|c") differ.
+        var text = $"{accountId.Length}:{accountId}|{channelId}";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>The Slack incoming webhook URL of an inbox: a credential, so never on the inbox itself.</summary>
+    public static string SlackWebhook(string inboxId) => Checked($"slack-webhook-{inboxId}");
+
+    public static bool IsValid(string? name) =>
+        name is { Length: > 0 and <= MaxLength } && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    /// <summary>The name, or an <see cref="ArgumentException"/> when Key Vault would refuse it.</summary>
+    public static string Checked(string name) =>
+        IsValid(name) ? name : throw new ArgumentException($"'{name}' is not a secret name: 1 to {MaxLength} characters of 0-9, a-z, A-Z and '-'.", nameof(name));
+}
