@@ -27,9 +27,9 @@ public static class Composition
         services.AddSingleton<RequestBudget>();
         services.AddCosmosStores(configuration);
         services.AddSingleton<ChannelResolver>();
-        services.AddSingleton<InboxAdmin>();
-        services.AddSingleton<DirectoryAdmin>();
-        services.AddSingleton<ConversationDesk>();
+        services.AddSingleton<InboxUseCases>();
+        services.AddSingleton<DirectoryUseCases>();
+        services.AddSingleton<ConversationUseCases>();
         // Not validated on start: without the app secret the host runs, and the webhook answers 503 "not configured".
         services.AddSettings<MessengerOptions>(configuration.GetSection(MessengerOptions.Section));
         services.AddSingleton<MessengerInbound>();
@@ -38,7 +38,7 @@ public static class Composition
         services.TryAddSingleton<ISecretStore, InMemorySecretStore>();
         services.AddSingleton<MessengerPageConnector>();
         services.AddSingleton<MessengerReplies>();
-        services.AddSingleton<MessengerAdmin>();
+        services.AddSingleton<MessengerPageUseCases>();
         // The 7-day window timer (Timers/MessengerWindowFunctions.cs).
         services.AddSettings<WindowWatchOptions>(configuration.GetSection(WindowWatchOptions.Section));
         services.AddSingleton<MessengerWindowWatch>();
@@ -46,7 +46,7 @@ public static class Composition
         foreach (var activity in DurableTasks.Activities) services.AddSingleton(activity);
         // The setup wizard: its use cases and the channels' handshakes (none is made yet).
         services.AddSettings<SetupWizardOptions>(configuration.GetSection("SetupWizard"));
-        services.AddSingleton<SetupWizardDesk>();
+        services.AddSingleton<SetupWizardUseCases>();
         services.TryAddSingleton<IChannelConnector, MessengerChannelConnector>();
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();

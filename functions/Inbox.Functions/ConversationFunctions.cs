@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace InboxServerless.Functions;
 
 /// <summary>The agents' API: an inbox's conversations (list, read, assign, close, reopen) and the account's tickets.</summary>
-public sealed class ConversationFunctions(ConversationDesk desk)
+public sealed class ConversationFunctions(ConversationUseCases conversations)
 {
     private const string Conversation = "inboxes/{inboxId}/conversations/{conversationId}";
 
@@ -22,7 +22,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}/conversations")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => request.Page(Filter(request),
-            (filter, size, token) => desk.List(caller, inboxId, filter, size, token, ct))))
+            (filter, size, token) => conversations.List(caller, inboxId, filter, size, token, ct))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(c => c.Value), page.ContinuationToken }));
 
     [Function("GetConversation")]
@@ -30,7 +30,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     public async Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Conversation)] HttpRequest request, string inboxId, string conversationId,
         CancellationToken ct) =>
-        (await request.Caller().Then(caller => desk.Get(caller, inboxId, conversationId, ct))).ToHttp(HttpResults.Ok);
+        (await request.Caller().Then(caller => conversations.Get(caller, inboxId, conversationId, ct))).ToHttp(HttpResults.Ok);
 
     [Function("SetConversationAssignee")]
     [OpenApiBody(typeof(AssigneeChange))]
@@ -40,7 +40,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Conversation + "/assignee")] HttpRequest request, string inboxId,
         string conversationId, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<AssigneeChange>(ct)
-            .Then(change => desk.Assign(caller, inboxId, conversationId, change, request.IfMatch(), ct))))
+            .Then(change => conversations.Assign(caller, inboxId, conversationId, change, request.IfMatch(), ct))))
         .ToHttp(HttpResults.Ok);
 
     [Function("CloseConversation")]
@@ -50,7 +50,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     public async Task<IResult> Close(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/close")] HttpRequest request, string inboxId,
         string conversationId, CancellationToken ct) =>
-        (await request.Caller().Then(caller => desk.Close(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
+        (await request.Caller().Then(caller => conversations.Close(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
 
     [Function("ReopenConversation")]
     [OpenApiNoBody]
@@ -59,7 +59,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     public async Task<IResult> Reopen(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/reopen")] HttpRequest request, string inboxId,
         string conversationId, CancellationToken ct) =>
-        (await request.Caller().Then(caller => desk.Reopen(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
+        (await request.Caller().Then(caller => conversations.Reopen(caller, inboxId, conversationId, request.IfMatch(), ct))).ToHttp(HttpResults.Ok);
 
     [Function("ReplyToConversation")]
     [OpenApiBody(typeof(NewReply))]
@@ -68,7 +68,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     public async Task<IResult> Reply(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Conversation + "/replies")] HttpRequest request, string inboxId,
         string conversationId, CancellationToken ct) =>
-        (await request.Caller().Then(caller => request.ReadJson<NewReply>(ct).Then(reply => desk.Reply(caller, inboxId, conversationId, reply, ct))))
+        (await request.Caller().Then(caller => request.ReadJson<NewReply>(ct).Then(reply => conversations.Reply(caller, inboxId, conversationId, reply, ct))))
         .ToHttp(message => HttpResults.Json(message, StatusCodes.Status201Created));
 
     [Function("ListTickets")]
@@ -77,7 +77,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     [OpenApiResponse(200, typeof(Page<Ticket>))]
     public async Task<IResult> ListTickets(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets")] HttpRequest request, CancellationToken ct) =>
-        (await request.Caller().Then(caller => request.Page((size, token) => desk.ListTickets(caller, size, token, ct))))
+        (await request.Caller().Then(caller => request.Page((size, token) => conversations.ListTickets(caller, size, token, ct))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items, page.ContinuationToken }));
 
     [Function("GetTicket")]
@@ -85,7 +85,7 @@ public sealed class ConversationFunctions(ConversationDesk desk)
     public async Task<IResult> GetTicket(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}")] HttpRequest request, string ticketId,
         CancellationToken ct) =>
-        (await request.Caller().Then(caller => desk.GetTicket(caller, ticketId, ct))).ToHttp(t => HttpResults.Json(t));
+        (await request.Caller().Then(caller => conversations.GetTicket(caller, ticketId, ct))).ToHttp(t => HttpResults.Json(t));
 
     private static Outcome<ConversationFilter> Filter(HttpRequest request) => request.Query("status") switch
     {

@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace InboxServerless.Functions;
 
 /// <summary>The account's users and teams, which inbox membership, assignment and chat headers refer to.</summary>
-public sealed class DirectoryFunctions(DirectoryAdmin directory)
+public sealed class DirectoryFunctions(DirectoryUseCases directory)
 {
     [Function("GetDirectory")]
     [OpenApiResponse(200, typeof(AccountDirectory))]

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace InboxServerless.Functions;
 
-/// <summary>The admin API for inboxes and their channels. Each function binds, calls one use case, and maps its outcome.</summary>
-public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log)
+/// <summary>The inboxes API for inboxes and their channels. Each function binds, calls one use case, and maps its outcome.</summary>
+public sealed class InboxFunctions(InboxUseCases inboxes, ILogger<InboxFunctions> log)
 {
     [Function("CreateInbox")]
     [OpenApiBody(typeof(InboxSettings))]
@@ -16,7 +16,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     [OpenApiProblem(409)]
     public async Task<IResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inboxes")] HttpRequest request, CancellationToken ct) =>
-        (await request.Caller().Then(caller => request.ReadJson<InboxSettings>(ct).Then(settings => admin.Create(caller, settings, ct))))
+        (await request.Caller().Then(caller => request.ReadJson<InboxSettings>(ct).Then(settings => inboxes.Create(caller, settings, ct))))
         .ToHttp(inbox => HttpResults.Created(inbox, $"/api/inboxes/{inbox.Value.Id}"));
 
     [Function("ListInboxes")]
@@ -25,7 +25,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     [OpenApiResponse(200, typeof(Page<Inbox>))]
     public async Task<IResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes")] HttpRequest request, CancellationToken ct) =>
-        (await request.Caller().Then(caller => request.Page((size, token) => admin.List(caller, size, token, ct))))
+        (await request.Caller().Then(caller => request.Page((size, token) => inboxes.List(caller, size, token, ct))))
         .ToHttp(page => HttpResults.Json(new { items = page.Items.Select(i => i.Value), page.ContinuationToken }));
 
     [Function("GetInbox")]
@@ -33,7 +33,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     public async Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
-        (await request.Caller().Then(caller => admin.Get(caller, inboxId, ct))).ToHttp(HttpResults.Ok);
+        (await request.Caller().Then(caller => inboxes.Get(caller, inboxId, ct))).ToHttp(HttpResults.Ok);
 
     [Function("UpdateInbox")]
     [OpenApiBody(typeof(InboxSettings))]
@@ -44,7 +44,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inboxes/{inboxId}")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<InboxSettings>(ct)
-            .Then(settings => admin.Update(caller, inboxId, settings, request.IfMatch(), ct))))
+            .Then(settings => inboxes.Update(caller, inboxId, settings, request.IfMatch(), ct))))
         .ToHttp(HttpResults.Ok);
 
     [Function("DeleteInbox")]
@@ -53,7 +53,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     public async Task<IResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "inboxes/{inboxId}")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
-        (await request.Caller().Then(caller => admin.Delete(caller, inboxId, request.IfMatch(), ct))).ToHttp(NoContent);
+        (await request.Caller().Then(caller => inboxes.Delete(caller, inboxId, request.IfMatch(), ct))).ToHttp(NoContent);
 
     [Function("ConnectChannel")]
     [OpenApiBody(typeof(ChannelSettings))]
@@ -63,7 +63,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inboxes/{inboxId}/channels")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<ChannelSettings>(ct)
-            .Then(settings => admin.ConnectChannel(caller, inboxId, settings, ct))))
+            .Then(settings => inboxes.ConnectChannel(caller, inboxId, settings, ct))))
         .ToHttp(channel => HttpResults.Created(channel, $"/api/inboxes/{inboxId}/channels/{channel.Value.Id}"));
 
     [Function("GetChannel")]
@@ -71,7 +71,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     public async Task<IResult> GetChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
-        (await request.Caller().Then(caller => admin.GetChannel(caller, inboxId, channelId, ct))).ToHttp(HttpResults.Ok);
+        (await request.Caller().Then(caller => inboxes.GetChannel(caller, inboxId, channelId, ct))).ToHttp(HttpResults.Ok);
 
     [Function("UpdateChannel")]
     [OpenApiBody(typeof(ChannelSettings))]
@@ -82,7 +82,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<ChannelSettings>(ct)
-            .Then(settings => admin.UpdateChannel(caller, inboxId, channelId, settings, request.IfMatch(), ct))))
+            .Then(settings => inboxes.UpdateChannel(caller, inboxId, channelId, settings, request.IfMatch(), ct))))
         .ToHttp(HttpResults.Ok);
 
     [Function("DisconnectChannel")]
@@ -92,7 +92,7 @@ public sealed class InboxFunctions(InboxAdmin admin, ILogger<InboxFunctions> log
     public async Task<IResult> Disconnect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "inboxes/{inboxId}/channels/{channelId}")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
-        (await request.Caller().Then(caller => admin.DisconnectChannel(caller, inboxId, channelId, request.IfMatch(), ct)))
+        (await request.Caller().Then(caller => inboxes.DisconnectChannel(caller, inboxId, channelId, request.IfMatch(), ct)))
         .ToHttp(NoContent);
 
     /// <summary>Removed; what the provider kept (best effort, see README) is logged for an operator.</summary>

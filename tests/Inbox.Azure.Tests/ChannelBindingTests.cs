@@ -14,7 +14,7 @@ public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
 
     public void Dispose() => containers.Dispose();
 
-    private InboxAdmin Admin => new(new CosmosInboxStore(containers), Bindings, new CosmosDirectoryStore(containers), clock);
+    private InboxUseCases Admin => new(new CosmosInboxStore(containers), Bindings, new CosmosDirectoryStore(containers), clock);
     private CosmosChannelBindingStore Bindings => new(containers);
 
     private static Caller AdminOf(string account) => new(account, "admin-" + account, new HashSet<Role> { Role.Member, Role.AccountAdmin });

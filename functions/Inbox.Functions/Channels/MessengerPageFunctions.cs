@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace InboxServerless.Functions.Channels;
 
 /// <summary>Connecting a Messenger channel's page to Meta (token, webhook subscription, greeting).</summary>
-public sealed class MessengerPageFunctions(MessengerAdmin admin)
+public sealed class MessengerPageFunctions(MessengerPageUseCases pages)
 {
     [Function("ConnectMessengerPage")]
     [OpenApiBody(typeof(PageAuthorization))]
@@ -18,6 +18,6 @@ public sealed class MessengerPageFunctions(MessengerAdmin admin)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inboxes/{inboxId}/channels/{channelId}/messenger-page")] HttpRequest request,
         string inboxId, string channelId, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<PageAuthorization>(ct)
-            .Then(authorization => admin.ConnectPage(caller, inboxId, channelId, authorization, ct))))
+            .Then(authorization => pages.ConnectPage(caller, inboxId, channelId, authorization, ct))))
         .ToHttp(connection => HttpResults.Json(connection));
 }

@@ -10,10 +10,10 @@ using Microsoft.DurableTask.Client;
 namespace InboxServerless.Functions.Setup;
 
 /// <summary>
-/// The setup wizard's API. Each function binds, calls one use case of <see cref="SetupWizardDesk"/>, and maps its outcome:
+/// The setup wizard's API. Each function binds, calls one use case of <see cref="SetupWizardUseCases"/>, and maps its outcome:
 /// 202 with the status URL while the wizard is working on it, 200 once a step is applied, problem details otherwise.
 /// </summary>
-public sealed class SetupFunctions(SetupWizardDesk desk)
+public sealed class SetupFunctions(SetupWizardUseCases wizard)
 {
     /// <summary>The answer to a start: the wizard's id, where to follow it, and its first state.</summary>
     public sealed record WizardStarted(string Id, string StatusUrl, WizardState State);
@@ -26,7 +26,7 @@ public sealed class SetupFunctions(SetupWizardDesk desk)
     public async Task<IResult> Start(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "setup")] HttpRequest request,
         [DurableClient] DurableTaskClient client, CancellationToken ct) =>
-        (await request.Caller().Then(caller => desk.Start(client, caller, ct)))
+        (await request.Caller().Then(caller => wizard.Start(client, caller, ct)))
         .ToHttp(state => HttpResults.Json(new WizardStarted(state.Id, StatusUrl(state.Id), state), StatusCodes.Status202Accepted,
             location: StatusUrl(state.Id)));
 
@@ -39,7 +39,7 @@ public sealed class SetupFunctions(SetupWizardDesk desk)
     public async Task<IResult> SubmitStep(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "setup/{id}/steps/{step}")] HttpRequest request,
         [DurableClient] DurableTaskClient client, string id, string step, CancellationToken ct) =>
-        (await request.Caller().Then(caller => ReadStep(request, step, ct).Then(input => desk.SubmitStep(client, caller, id, input, ct))))
+        (await request.Caller().Then(caller => ReadStep(request, step, ct).Then(input => wizard.SubmitStep(client, caller, id, input, ct))))
         .ToHttp(Answer);
 
     [Function("AuthorizeSetupMessengerPage")]
@@ -49,7 +49,7 @@ public sealed class SetupFunctions(SetupWizardDesk desk)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "setup/{id}/messenger-authorization")] HttpRequest request,
         [DurableClient] DurableTaskClient client, string id, CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<PageAuthorization>(ct)
-            .Then(authorization => desk.AuthorizeMessengerPage(client, caller, id, authorization, ct))))
+            .Then(authorization => wizard.AuthorizeMessengerPage(client, caller, id, authorization, ct))))
         .ToHttp(state => HttpResults.Json(state));
 
     [Function("GetSetup")]
@@ -57,7 +57,7 @@ public sealed class SetupFunctions(SetupWizardDesk desk)
     public async Task<IResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "setup/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client, string id, CancellationToken ct) =>
-        (await request.Caller().Then(caller => desk.Get(client, caller, id, ct))).ToHttp(state => HttpResults.Json(state));
+        (await request.Caller().Then(caller => wizard.Get(client, caller, id, ct))).ToHttp(state => HttpResults.Json(state));
 
     [Function("CancelSetup")]
     [OpenApiResponse(202, typeof(WizardState), Location = true, Description = "Cancelled (or being cancelled): nothing is left behind.")]
@@ -65,7 +65,7 @@ public sealed class SetupFunctions(SetupWizardDesk desk)
     public async Task<IResult> Cancel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "setup/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient client, string id, CancellationToken ct) =>
-        (await request.Caller().Then(caller => desk.Cancel(client, caller, id, ct)))
+        (await request.Caller().Then(caller => wizard.Cancel(client, caller, id, ct)))
         .ToHttp(done => HttpResults.Json(done.State, StatusCodes.Status202Accepted, location: StatusUrl(id)));
 
     private static IResult Answer(SubmittedStep submitted) => submitted.Settled

@@ -39,10 +39,10 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
     private MessengerPageConnector Pages() =>
         new(new MessengerGraphApi(new HttpClient(meta), new MessengerGraphOptions { AppId = "app-id", AppSecret = "app-secret" }), secrets);
 
-    private InboxAdmin Admin() =>
+    private InboxUseCases Admin() =>
         new(new CosmosInboxStore(containers), Bindings, new CosmosDirectoryStore(containers), clock, connector: new MessengerChannelConnector(Pages(), secrets));
 
-    private MessengerAdmin Messenger() => new(new CosmosInboxStore(containers), Admin(), Pages());
+    private MessengerPageUseCases Messenger() => new(new CosmosInboxStore(containers), Admin(), Pages());
 
     private static MessengerChannel Page(string? greeting = "Hello!") => new() { PageId = PageId, PageName = "Acme", Greeting = greeting };
 

@@ -24,7 +24,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly ManualClock clock = new(T0);
     private DurableTaskTestHost host = null!;
-    private ConversationDesk desk = null!;
+    private ConversationUseCases desk = null!;
     private CosmosConversationStore conversations = null!;
     private string inboxId = null!;
 
@@ -40,10 +40,10 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
                 .AddSingleton<ISlackNotifier, NoSlack>()
                 .AddSingleton<ISecretStore, InMemorySecretStore>()
                 .AddSingleton<ChannelResolver>()
-                .AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp))
-                .AddSingleton(sp => ActivatorUtilities.CreateInstance<ConversationDesk>(sp)),
+                .AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxUseCases>(sp))
+                .AddSingleton(sp => ActivatorUtilities.CreateInstance<ConversationUseCases>(sp)),
         });
-        desk = host.Services.GetRequiredService<ConversationDesk>();
+        desk = host.Services.GetRequiredService<ConversationUseCases>();
         conversations = new CosmosConversationStore(containers);
         var directory = new CosmosDirectoryStore(containers);
         await directory.Save(new User("ann", Account, "Ann", "ann@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
@@ -51,7 +51,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
         await directory.Save(new User("cy", Account, "Cy", "cy@acme.test", HasPaidSeat: false, IsSuperAdmin: false), default);
         await directory.Save(new Team("desk", Account, "Desk", ["ann", "bob", "cy"]), default);
 
-        var admin = host.Services.GetRequiredService<InboxAdmin>();
+        var admin = host.Services.GetRequiredService<InboxUseCases>();
         var adminCaller = new Caller(Account, "admin", new HashSet<Role> { Role.Member, Role.AccountAdmin });
         inboxId = (await admin.Create(adminCaller, new InboxSettings
         {

@@ -18,7 +18,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     private readonly ManualClock clock = new(T0);
     private readonly FakeMeta meta = new();
     private readonly InMemorySecretStore secrets = new();
-    private ConversationDesk desk = null!;
+    private ConversationUseCases desk = null!;
     private CosmosConversationStore conversations = null!;
     private static readonly Caller Agent = new("acme", "ann", new HashSet<Role> { Role.Member });
 
@@ -26,7 +26,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         var inboxes = new CosmosInboxStore(containers);
         conversations = new CosmosConversationStore(containers);
-        desk = new ConversationDesk(inboxes, new CosmosDirectoryStore(containers), conversations, new CosmosTicketStore(containers), clock,
+        desk = new ConversationUseCases(inboxes, new CosmosDirectoryStore(containers), conversations, new CosmosTicketStore(containers), clock,
             new MessengerReplies(meta, secrets, clock, new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask }));
         var inbox = Inbox.Create("inbox-1", "acme", new InboxSettings { Name = "Messenger" }, T0)
             .WithChannel(new Channel("page-channel", new MessengerChannel { PageId = "4242", PageName = "Acme" }, T0), T0);

@@ -31,7 +31,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     private readonly RecordingMeta meta = new();
     private readonly InMemorySecretStore secrets = new();
     private DurableTaskTestHost host = null!;
-    private InboxAdmin admin = null!;
+    private InboxUseCases admin = null!;
     private CosmosConversationStore conversations = null!;
 
     private static readonly Caller AdminCaller = new(Account, "admin", new HashSet<Role> { Role.Member, Role.AccountAdmin });
@@ -53,10 +53,10 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton(new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask });
                 services.AddSingleton<MessengerReplies>();
                 services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CreateTicket>(sp, 3)); // 3 tickets per contact
-                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp));
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxUseCases>(sp));
             },
         });
-        admin = host.Services.GetRequiredService<InboxAdmin>();
+        admin = host.Services.GetRequiredService<InboxUseCases>();
         conversations = new CosmosConversationStore(containers);
         var directory = new CosmosDirectoryStore(containers);
         await directory.Save(new User("ann", Account, "Ann", "ann@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
@@ -79,7 +79,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.True(connected.IsSuccess, connected.Problem?.Detail);
         if (prove && channel is MessengerChannel)
         {
-            var proven = await new MessengerAdmin(new CosmosInboxStore(containers), admin, new MessengerPageConnector(meta, secrets))
+            var proven = await new MessengerPageUseCases(new CosmosInboxStore(containers), admin, new MessengerPageConnector(meta, secrets))
                 .ConnectPage(AdminCaller, inbox.Value.Id, connected.Value!.Value.Id, new PageAuthorization("admin-user-token"), default);
             Assert.True(proven.IsSuccess, proven.Problem?.Detail);
         }

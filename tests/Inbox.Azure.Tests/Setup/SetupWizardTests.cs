@@ -27,8 +27,8 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     private readonly InMemorySecretStore secrets = new();
     private FlakyInboxStore inboxStore = null!;
     private DurableTaskTestHost host = null!;
-    private InboxAdmin admin = null!;
-    private SetupWizardDesk desk = null!;
+    private InboxUseCases admin = null!;
+    private SetupWizardUseCases desk = null!;
 
     private DurableTaskClient Client => host.Client;
 
@@ -46,10 +46,10 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();
                 services.AddSingleton<IChannelConnector>(connector);
                 services.AddSingleton<ISecretStore>(secrets);
-                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxAdmin>(sp));
+                services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxUseCases>(sp));
             },
         });
-        admin = host.Services.GetRequiredService<InboxAdmin>();
+        admin = host.Services.GetRequiredService<InboxUseCases>();
         desk = Desk(TimeSpan.FromMinutes(10));
         var directory = new CosmosDirectoryStore(containers);
         await directory.Save(new User("ann", Account, "Ann", "ann@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
@@ -63,7 +63,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         containers.Dispose();
     }
 
-    private SetupWizardDesk Desk(TimeSpan idle) => new(new CosmosDirectoryStore(containers), TimeProvider.System, new InMemorySecretStore(), new SetupWizardOptions
+    private SetupWizardUseCases Desk(TimeSpan idle) => new(new CosmosDirectoryStore(containers), TimeProvider.System, new InMemorySecretStore(), new SetupWizardOptions
     {
         IdleTimeout = idle,
         FirstRetryInterval = TimeSpan.FromMilliseconds(50),
@@ -76,7 +76,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         var started = await desk.Start(Client, Admin, default);
         Assert.True(started.IsSuccess, started.Problem?.Title);
-        Assert.StartsWith(SetupWizardDesk.IdPrefix, started.Value!.Id);
+        Assert.StartsWith(SetupWizardUseCases.IdPrefix, started.Value!.Id);
         return started.Value.Id;
     }
 

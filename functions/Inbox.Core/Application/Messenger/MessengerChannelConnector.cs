@@ -5,9 +5,9 @@ namespace InboxServerless.Core.Application.Messenger;
 
 /// <summary>
 /// The wizard's handshake for a Messenger page: the admin's Facebook token, handed over beforehand
-/// (<see cref="SetupWizardDesk"/>'s page authorization) and kept as a secret meanwhile — never in the wizard's state —
+/// (<see cref="SetupWizardUseCases"/>'s page authorization) and kept as a secret meanwhile — never in the wizard's state —
 /// is exchanged for the page's, and the page is subscribed and greeted (<see cref="MessengerPageConnector"/>): Meta's
-/// answer is the proof the wizard's activity then records (<see cref="InboxAdmin.ProveChannel{T}"/>). Other channels need
+/// answer is the proof the wizard's activity then records (<see cref="InboxUseCases.ProveChannel{T}"/>). Other channels need
 /// no handshake here yet. Throws when it cannot connect, so the activity retries and the wizard shows why.
 /// Also the channel API's side of a page: a changed greeting is set on it, and a disconnected page is unsubscribed.
 /// </summary>

@@ -11,7 +11,7 @@ public sealed record MessengerPageConnection(string PageId, string PageName, str
 /// (non-expiring) access token, keeps it as the channel's own secret (<see cref="SecretNames.MessengerPageToken"/>),
 /// subscribes the app to the page's webhook fields and sets the greeting. Every step is idempotent, so a failed connection
 /// is simply tried again. Meta's answer is the proof that the account manages the page; whether the page is free to be
-/// proven (no other channel proved it) is the caller's rule (<see cref="Application.InboxAdmin.ProveChannel{T}"/>).
+/// proven (no other channel proved it) is the caller's rule (<see cref="Application.InboxUseCases.ProveChannel{T}"/>).
 /// </summary>
 public sealed class MessengerPageConnector(IMessengerApi api, ISecretStore secrets)
 {

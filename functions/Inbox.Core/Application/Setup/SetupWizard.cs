@@ -28,7 +28,7 @@ public sealed record WizardOutcome(WizardStatus Status, string? InboxId, string?
 
 /// <summary>
 /// The setup wizard of one inbox. It keeps its state in memory (rebuilt by replay) and publishes it as the custom status;
-/// it waits for "step" and "cancel" events, or for the idle timer. Steps arrive validated (<see cref="SetupWizardDesk"/>);
+/// it waits for "step" and "cancel" events, or for the idle timer. Steps arrive validated (<see cref="SetupWizardUseCases"/>);
 /// the wizard applies them with the same pure rules. A confirmed review creates the inbox and connects its channel, each an
 /// activity retried with backoff and idempotent; a failure is shown on the status and sends the wizard back to the step that
 /// fixes it. Cancel and expiry end the wizard with nothing created.

@@ -5,7 +5,7 @@ using InboxServerless.Core.Rules;
 namespace InboxServerless.Core.Application.Setup.Activities;
 
 /// <summary>The channel's external handshake; throws when it fails, so the orchestration retries it with backoff.</summary>
-public sealed class SetupWizardConnectChannel(InboxAdmin admin, IChannelConnector connector) : DurableActivity<ChannelHandshake, bool>
+public sealed class SetupWizardConnectChannel(InboxUseCases inboxes, IChannelConnector connector) : DurableActivity<ChannelHandshake, bool>
 {
     public override async Task<bool> Run(ChannelHandshake request, CancellationToken ct)
     {
@@ -16,7 +16,7 @@ public sealed class SetupWizardConnectChannel(InboxAdmin admin, IChannelConnecto
         }
 
         // The handshake (a page connected with the admin's token) is the proof: the channel goes from pending to proven.
-        var proven = await admin.ProveChannel(WizardCaller.OnBehalfOf(request.AccountId, WizardCaller.Handshake), request.InboxId, request.Channel.Id, async channel =>
+        var proven = await inboxes.ProveChannel(WizardCaller.OnBehalfOf(request.AccountId, WizardCaller.Handshake), request.InboxId, request.Channel.Id, async channel =>
         {
             await connector.Connect(request.AccountId, request.InboxId, channel, ct);
             return (Outcome<bool>)true;

@@ -10,7 +10,7 @@ namespace InboxServerless.Core.Application.Setup.Activities;
 /// rule's refusal (a taken name or address, a user gone from the directory) is returned, not thrown, and leaves no inbox.
 /// Named for the wizard: the HTTP function that creates an inbox is <c>CreateInbox</c>.
 /// </summary>
-public sealed class SetupWizardCreateInbox(InboxAdmin admin) : DurableActivity<WizardCreation, WizardCreated>
+public sealed class SetupWizardCreateInbox(InboxUseCases inboxes) : DurableActivity<WizardCreation, WizardCreated>
 {
     public override async Task<WizardCreated> Run(WizardCreation request, CancellationToken ct)
     {
@@ -19,17 +19,17 @@ public sealed class SetupWizardCreateInbox(InboxAdmin admin) : DurableActivity<W
         var channelId = WizardRules.ChannelIdOf(request.WizardId);
 
         // An earlier attempt may have left an inbox made from what the wizard held then: start again from nothing.
-        if (await admin.Get(caller, inboxId, ct) is { IsSuccess: true } earlier && !Matches(earlier.Value!.Value, request, channelId))
-            await admin.Delete(caller, inboxId, ifMatch: null, ct);
+        if (await inboxes.Get(caller, inboxId, ct) is { IsSuccess: true } earlier && !Matches(earlier.Value!.Value, request, channelId))
+            await inboxes.Delete(caller, inboxId, ifMatch: null, ct);
 
-        var inbox = await admin.Create(caller, inboxId, request.Inbox, ct);
+        var inbox = await inboxes.Create(caller, inboxId, request.Inbox, ct);
         if (!inbox.IsSuccess) return new WizardCreated(null, null, inbox.Problem);
 
-        var channel = await admin.ConnectChannel(caller, inboxId, channelId, request.Channel, ct);
+        var channel = await inboxes.ConnectChannel(caller, inboxId, channelId, request.Channel, ct);
         if (channel.IsSuccess) return new WizardCreated(inboxId, channelId);
 
         // Nothing half made stays behind: the wizard goes back to the channel, and the next review starts afresh.
-        var removed = await admin.Delete(caller, inboxId, ifMatch: null, ct);
+        var removed = await inboxes.Delete(caller, inboxId, ifMatch: null, ct);
         if (!removed.IsSuccess) throw new InvalidOperationException($"Inbox {inboxId} could not be removed: {removed.Problem!.Title}");
         return new WizardCreated(null, null, channel.Problem, AtChannel: true);
     }

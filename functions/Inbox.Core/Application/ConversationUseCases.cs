@@ -16,7 +16,7 @@ public sealed record AssigneeChange(string? AssigneeId);
 public sealed record NewReply(string Text);
 
 /// <summary>The agents' use cases: working an inbox's conversations, and reading tickets.</summary>
-public sealed class ConversationDesk(
+public sealed class ConversationUseCases(
     IInboxStore inboxes,
     IDirectoryStore directories,
     IConversationStore conversations,
@@ -163,16 +163,16 @@ public sealed class ConversationDesk(
 
     private async Task<Outcome<Inbox>> Visible(Caller caller, string inboxId, CancellationToken ct)
     {
-        if (await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
+        if (await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is not { } inbox) return InboxUseCases.NotFound;
         if (caller.IsAdmin) return inbox.Value;
-        return Access.CanSee(caller, inbox.Value, await directories.Load(caller.AccountId, ct)) ? inbox.Value : InboxAdmin.NotFound;
+        return Access.CanSee(caller, inbox.Value, await directories.Load(caller.AccountId, ct)) ? inbox.Value : InboxUseCases.NotFound;
     }
 
     private async Task<Outcome<(Inbox Inbox, AccountDirectory Directory)>> Acting(Caller caller, string inboxId, CancellationToken ct)
     {
-        if (await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is not { } inbox) return InboxAdmin.NotFound;
+        if (await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is not { } inbox) return InboxUseCases.NotFound;
         var directory = await directories.Load(caller.AccountId, ct);
         if (Access.CanAct(caller, inbox.Value, directory)) return (inbox.Value, directory);
-        return Access.CanSee(caller, inbox.Value, directory) ? NotAMember : InboxAdmin.NotFound;
+        return Access.CanSee(caller, inbox.Value, directory) ? NotAMember : InboxUseCases.NotFound;
     }
 }

@@ -9,21 +9,21 @@ namespace InboxServerless.Core.Application;
 public sealed record PageAuthorization(string UserAccessToken);
 
 /// <summary>
-/// Connects the page of a Messenger channel to Meta: exchanges the admin's token for the page's, keeps that as the
+/// Connects the page of a Messenger channel to Meta: exchanges the inboxUseCases's token for the page's, keeps that as the
 /// channel's own secret (never in Cosmos), subscribes the app to the page's webhook and sets the greeting. Meta's answer
 /// proves the account manages the page, so the channel goes from pending to proven and routes
-/// (<see cref="InboxAdmin.ProveChannel{T}"/>).
+/// (<see cref="InboxUseCases.ProveChannel{T}"/>).
 /// </summary>
-public sealed class MessengerAdmin(IInboxStore inboxes, InboxAdmin admin, MessengerPageConnector connector)
+public sealed class MessengerPageUseCases(IInboxStore inboxes, InboxUseCases inboxUseCases, MessengerPageConnector connector)
 {
     public async Task<Outcome<MessengerPageConnection>> ConnectPage(
         Caller caller, string inboxId, string channelId, PageAuthorization authorization, CancellationToken ct)
     {
-        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
+        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxUseCases.Forbidden;
         if ((await inboxes.FindByRequest(caller.AccountId, inboxId, ct))?.Value.FindChannel(channelId)?.Settings is not MessengerChannel)
             return Problem.NotFound("The inbox or Messenger channel");
         if (string.IsNullOrWhiteSpace(authorization.UserAccessToken)) return Problem.Invalid("userAccessToken", "Give a Facebook user access token.");
-        return await admin.ProveChannel(caller, inboxId, channelId, channel =>
+        return await inboxUseCases.ProveChannel(caller, inboxId, channelId, channel =>
         {
             var page = (MessengerChannel)channel.Settings;
             return connector.Connect(caller.AccountId, channel.Id, page.PageId, authorization.UserAccessToken, page.Greeting, ct);

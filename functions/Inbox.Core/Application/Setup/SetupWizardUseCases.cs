@@ -29,7 +29,7 @@ public sealed record SubmittedStep(WizardState State, bool Settled);
 /// here, against the wizard's published state, with the same rules the wizard applies: an invalid step is answered at once
 /// and the wizard is not told.
 /// </summary>
-public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider clock, ISecretStore secrets, SetupWizardOptions? options = null)
+public sealed class SetupWizardUseCases(IDirectoryStore directories, TimeProvider clock, ISecretStore secrets, SetupWizardOptions? options = null)
 {
     /// <summary>Wizard ids are this and 32 hex digits: nothing else (a routing instance) can be addressed as a wizard.</summary>
     public const string IdPrefix = "setup-";
@@ -45,7 +45,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
 
     public async Task<Outcome<WizardState>> Start(DurableTaskClient client, Caller caller, CancellationToken ct)
     {
-        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
+        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxUseCases.Forbidden;
         var id = IdPrefix + Guid.CreateVersion7().ToString("N");
         var start = new WizardStart
         {
@@ -133,7 +133,7 @@ public sealed class SetupWizardDesk(IDirectoryStore directories, TimeProvider cl
         if (instance is null || instance.Name != nameof(SetupWizard) || instance.ReadInputAs<WizardStart>() is not { } start ||
             start.AccountId != caller.AccountId)
             return WizardNotFound;
-        if (!Access.CanAdminister(caller, start.AccountId)) return InboxAdmin.Forbidden;
+        if (!Access.CanAdminister(caller, start.AccountId)) return InboxUseCases.Forbidden;
 
         // Until the wizard first runs, it has published nothing: it is at its beginning.
         var state = instance.ReadCustomStatusAs<WizardState>() ??

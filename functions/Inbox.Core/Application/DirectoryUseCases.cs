@@ -5,14 +5,14 @@ using InboxServerless.Core.Rules;
 namespace InboxServerless.Core.Application;
 
 /// <summary>The admin's use cases for the account's users and teams.</summary>
-public sealed class DirectoryAdmin(IDirectoryStore directories, IChannelBindingStore bindings)
+public sealed class DirectoryUseCases(IDirectoryStore directories, IChannelBindingStore bindings)
 {
     public async Task<Outcome<AccountDirectory>> Get(Caller caller, CancellationToken ct) =>
         await directories.Load(caller.AccountId, ct);
 
     public async Task<Outcome<User>> SaveUser(Caller caller, string userId, UserSettings settings, CancellationToken ct)
     {
-        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
+        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxUseCases.Forbidden;
         var validation = DirectoryRules.Validate(settings).Check(DirectoryRules.IsValidId(userId), "userId",
             "Ids are 1 to 128 letters, digits, '-', '_' or '.'.");
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);
@@ -25,7 +25,7 @@ public sealed class DirectoryAdmin(IDirectoryStore directories, IChannelBindingS
 
     public async Task<Outcome<Team>> SaveTeam(Caller caller, string teamId, TeamSettings settings, CancellationToken ct)
     {
-        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxAdmin.Forbidden;
+        if (!Access.CanAdminister(caller, caller.AccountId)) return InboxUseCases.Forbidden;
         var validation = DirectoryRules.Validate(settings, await directories.Load(caller.AccountId, ct))
             .Check(DirectoryRules.IsValidId(teamId), "teamId", "Ids are 1 to 128 letters, digits, '-', '_' or '.'.");
         if (!validation.IsValid) return Problem.Invalid(validation.Errors);

@@ -7,12 +7,12 @@ namespace InboxServerless.Azure.Tests;
 
 /// <summary>The agents' use cases over the Cosmos stores: listing with filters and pages, assigning, closing.</summary>
 [Collection(CosmosCollection.Name)]
-public sealed class ConversationDeskTests(CosmosFixture cosmos) : IAsyncLifetime
+public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly ManualClock clock = new(T0);
-    private ConversationDesk desk = null!;
+    private ConversationUseCases desk = null!;
     private CosmosConversationStore conversations = null!;
     private string inboxId = null!;
 
@@ -23,7 +23,7 @@ public sealed class ConversationDeskTests(CosmosFixture cosmos) : IAsyncLifetime
         var inboxes = new CosmosInboxStore(containers);
         var directory = new CosmosDirectoryStore(containers);
         conversations = new CosmosConversationStore(containers);
-        desk = new ConversationDesk(inboxes, directory, conversations, new CosmosTicketStore(containers), clock);
+        desk = new ConversationUseCases(inboxes, directory, conversations, new CosmosTicketStore(containers), clock);
         await directory.Save(new User("ann", "acme", "Ann", "ann@acme.test", true, false), default);
         await directory.Save(new User("bob", "acme", "Bob", "bob@acme.test", true, false), default);
         await directory.Save(new User("cy", "acme", "Cy", "cy@acme.test", false, false), default);

@@ -13,7 +13,7 @@ public sealed record Disconnected(IReadOnlyList<string> Leftovers);
 /// <param name="resolver">Told when an inbox changes, so routing sees its channels at once.</param>
 /// <param name="connector">What a channel keeps at its provider (a page's subscription, token and greeting).</param>
 /// <param name="secrets">Where an inbox's Slack webhook URL is kept (a credential: never on the inbox).</param>
-public sealed class InboxAdmin(
+public sealed class InboxUseCases(
     IInboxStore inboxes, IChannelBindingStore bindings, IDirectoryStore directories, TimeProvider clock, ChannelResolver? resolver = null,
     IChannelConnector? connector = null, ISecretStore? secrets = null)
 {
