@@ -26,7 +26,7 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
     private const string Account = "acme";
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
     private readonly OutboxMailSender outbox = new();
     private CosmosConversationStore conversations = null!;
     private CosmosInboxStore inboxes = null!;
@@ -117,7 +117,7 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         }
 
         // Two hours later the exact-24-hour one is inside the day; the agent-closed one is marked when its window ends.
-        clock.Now = T0 + 2 * Hour;
+        clock.SetUtcNow(T0 + 2 * Hour);
         var later = await Watch().Run(default);
 
         Assert.Equal(new WindowWatchResult(Warned: 1, Closed: 1, Skipped: 0, Failed: 0), later);

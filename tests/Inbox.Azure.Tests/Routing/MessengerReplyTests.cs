@@ -14,7 +14,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
     private readonly FakeMeta meta = new();
     private readonly InMemorySecretStore secrets = new();
     private ConversationDesk desk = null!;
@@ -47,7 +47,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task Within_a_day_a_reply_is_a_standard_response_and_is_kept_with_its_mid()
     {
-        clock.Now = T0.AddHours(23).AddMinutes(59).AddSeconds(59);
+        clock.SetUtcNow(T0.AddHours(23).AddMinutes(59).AddSeconds(59));
 
         var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default);
 
@@ -75,7 +75,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task After_a_day_a_person_replies_with_the_human_agent_tag()
     {
-        clock.Now = T0.AddDays(1);
+        clock.SetUtcNow(T0.AddDays(1));
 
         Assert.True((await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Sorry for the wait"), default)).IsSuccess);
         Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(meta.Sent).Mode);
@@ -84,7 +84,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task After_seven_days_the_reply_is_refused_before_any_call_and_kept_as_failed()
     {
-        clock.Now = T0.AddDays(7).AddSeconds(1);
+        clock.SetUtcNow(T0.AddDays(7).AddSeconds(1));
 
         var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hello?"), default);
 

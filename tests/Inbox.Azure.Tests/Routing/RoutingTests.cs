@@ -23,7 +23,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
     private readonly OutboxMailSender mail = new();
     private readonly FakeSlack slack = new();
     private readonly RecordingMeta meta = new();

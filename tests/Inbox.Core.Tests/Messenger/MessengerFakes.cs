@@ -4,15 +4,6 @@ using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Core.Tests.MessengerSending;
 
-public sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Now += by;
-}
-
 /// <summary>Records every call; answers sends from a queue of results (the last one repeats), other calls from settable results.</summary>
 public sealed class FakeMessengerApi : IMessengerApi
 {

@@ -12,7 +12,7 @@ public sealed class MessengerRepliesTests
 
     private readonly FakeMessengerApi api = new();
     private readonly FakeSecretStore secrets = new();
-    private readonly ManualClock clock = new(Last + TimeSpan.FromHours(1));
+    private readonly FakeTimeProvider clock = new(Last + TimeSpan.FromHours(1));
     private readonly List<TimeSpan> waits = [];
 
     public MessengerRepliesTests() => secrets.Secrets[TokenSecret] = "page-token";
@@ -34,7 +34,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task Within_24_hours_the_reply_is_a_standard_response_with_the_page_token()
     {
-        clock.Now = Last + new TimeSpan(23, 59, 59);
+        clock.SetUtcNow(Last + new TimeSpan(23, 59, 59));
 
         var sent = Assert.IsType<MessengerReplyResult.Sent>(await Send(ReplySender.Automation));
 
@@ -55,7 +55,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task After_24_hours_a_person_replies_with_the_human_agent_tag()
     {
-        clock.Now = Last + TimeSpan.FromHours(24);
+        clock.SetUtcNow(Last + TimeSpan.FromHours(24));
 
         var sent = Assert.IsType<MessengerReplyResult.Sent>(await Send());
 
@@ -66,7 +66,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task After_24_hours_automation_is_refused_before_any_call()
     {
-        clock.Now = Last + TimeSpan.FromHours(24);
+        clock.SetUtcNow(Last + TimeSpan.FromHours(24));
 
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send(ReplySender.Automation));
 
@@ -79,7 +79,7 @@ public sealed class MessengerRepliesTests
     [InlineData(7 * 24 * 3600 + 1)]
     public async Task After_7_days_the_reply_is_refused_before_any_call_saying_when_the_window_closed(int elapsedSeconds)
     {
-        clock.Now = Last + TimeSpan.FromSeconds(elapsedSeconds);
+        clock.SetUtcNow(Last + TimeSpan.FromSeconds(elapsedSeconds));
 
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
 
@@ -95,7 +95,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task Seven_days_less_a_second_is_still_open_for_a_person()
     {
-        clock.Now = Last + TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1);
+        clock.SetUtcNow(Last + TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
 
         Assert.Equal(MessengerSendMode.HumanAgent, Assert.IsType<MessengerReplyResult.Sent>(await Send()).Mode);
     }
@@ -188,7 +188,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task When_Meta_says_the_standard_window_closed_a_person_tries_once_with_the_human_agent_tag()
     {
-        clock.Now = Last + new TimeSpan(23, 59, 59);
+        clock.SetUtcNow(Last + new TimeSpan(23, 59, 59));
         api.SendResults.Enqueue(GraphErrors.WindowClosed);
         api.SendResults.Enqueue(new SendResult.Sent("m_2", "PSID"));
 
@@ -216,7 +216,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task The_window_is_decided_again_before_each_retry()
     {
-        clock.Now = Last + TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(200);
+        clock.SetUtcNow(Last + TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(200));
         api.SendResults.Enqueue(GraphErrors.Transient);
         api.SendResults.Enqueue(new SendResult.Sent("m_2", "PSID"));
 
@@ -230,7 +230,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task A_retry_that_would_cross_the_7_day_edge_is_refused_instead()
     {
-        clock.Now = Last + TimeSpan.FromDays(7) - TimeSpan.FromMilliseconds(200);
+        clock.SetUtcNow(Last + TimeSpan.FromDays(7) - TimeSpan.FromMilliseconds(200));
         api.LastSendResult = GraphErrors.Transient;
 
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
