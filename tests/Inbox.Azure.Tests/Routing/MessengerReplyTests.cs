@@ -1,21 +1,23 @@
-using System.Collections.Concurrent;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
+using InboxServerless.Azure.Tests.Messenger;
 using InboxServerless.Core.Ports;
+using Moq;
 
 namespace InboxServerless.Azure.Tests;
 
-/// <summary>An agent's reply on a Messenger conversation, over the Cosmos stores, with Meta faked at its port.</summary>
+/// <summary>An agent's reply on a Messenger conversation, over the Cosmos stores, with Meta mocked at its port.</summary>
 [Collection(CosmosCollection.Name)]
 public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly FakeTimeProvider clock = new(T0);
-    private readonly FakeMeta meta = new();
+    private readonly Mock<IMessengerApi> meta = new(MockBehavior.Strict);
+    private int sends;
     private readonly InMemorySecretStore secrets = new();
     private ConversationDesk desk = null!;
     private CosmosConversationStore conversations = null!;
@@ -23,10 +25,13 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Meta answers each send with the next mid: m_1, m_2, …
+        meta.OnSend().ReturnsAsync((string _, string _, string psid, MessengerText _, MessengerSendMode _, IReadOnlyList<MessengerQuickReply>? _, CancellationToken _) =>
+            new SendResult.Sent($"m_{++sends}", psid));
         var inboxes = new CosmosInboxStore(containers);
         conversations = new CosmosConversationStore(containers);
         desk = new ConversationDesk(inboxes, new CosmosDirectoryStore(containers), conversations, new CosmosTicketStore(containers), clock,
-            new MessengerReplies(meta, secrets, clock, new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask }));
+            new MessengerReplies(meta.Object, secrets, clock, new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask }));
         var inbox = Inbox.Create("inbox-1", "acme", new InboxSettings { Name = "Messenger" }, T0)
             .WithChannel(new Channel("page-channel", new MessengerChannel { PageId = "4242", PageName = "Acme" }, T0), T0);
         await inboxes.Create(inbox, default);
@@ -52,7 +57,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default);
 
         Assert.True(reply.IsSuccess, reply.Problem?.Detail);
-        var sent = Assert.Single(meta.Sent);
+        var sent = Assert.Single(meta.Sends());
         Assert.Equal(("4242", "page-token", "PSID-1", MessengerSendMode.Response), (sent.PageId, sent.Token, sent.Psid, sent.Mode));
         var stored = (await conversations.Messages("inbox-1", "conv-1", default)).Single();
         Assert.Equal((MessageDirection.Outgoing, "m_1", DeliveryStatus.Sent), (stored.Direction, stored.ExternalId, stored.Delivery!.Status));
@@ -78,7 +83,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         clock.SetUtcNow(T0.AddDays(1));
 
         Assert.True((await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Sorry for the wait"), default)).IsSuccess);
-        Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(meta.Sent).Mode);
+        Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(meta.Sends()).Mode);
     }
 
     [Fact]
@@ -90,14 +95,14 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
 
         Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
         Assert.Contains("2026-12-02T09:00:00Z", reply.Problem!.Title + reply.Problem.Detail);
-        Assert.Empty(meta.Sent);
+        Assert.Empty(meta.Sends());
         Assert.Equal(DeliveryStatus.Failed, (await conversations.Messages("inbox-1", "conv-1", default)).Single().Delivery!.Status);
     }
 
     [Fact]
     public async Task A_person_who_blocked_the_page_is_a_clear_failure()
     {
-        meta.Next = new SendResult.Failed(new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041, "trace"));
+        meta.OnSend().ReturnsAsync(new SendResult.Failed(new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041, "trace")));
 
         var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hi"), default);
 
@@ -117,26 +122,6 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
         Assert.Contains("disconnected", reply.Problem!.Detail);
         Assert.DoesNotContain("not supported", reply.Problem.Detail);
-        Assert.Empty(meta.Sent);
-    }
-
-    private sealed class FakeMeta : IMessengerApi
-    {
-        public ConcurrentQueue<(string PageId, string Token, string Psid, MessengerSendMode Mode)> Sent { get; } = new();
-        public SendResult? Next { get; set; }
-
-        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
-            IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
-        {
-            if (Next is { } next) return Task.FromResult(next);
-            Sent.Enqueue((pageId, pageAccessToken, psid, mode));
-            return Task.FromResult<SendResult>(new SendResult.Sent($"m_{Sent.Count}", psid));
-        }
-
-        public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => throw new NotSupportedException();
+        Assert.Empty(meta.Sends());
     }
 }
