@@ -10,7 +10,7 @@ namespace InboxServerless.Azure.Tests;
 public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
 {
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 
     public void Dispose() => containers.Dispose();
 
@@ -82,7 +82,7 @@ public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
         var second = await NewInbox("acme", "Second");
         Assert.True((await Admin.ConnectChannel(AdminOf("acme"), first, Email("sales@acme.test"), default)).IsSuccess);
 
-        clock.Now += TimeSpan.FromDays(30); // long past any claim lease: the first inbox still holds it
+        clock.Advance(TimeSpan.FromDays(30)); // long past any claim lease: the first inbox still holds it
         var refused = await Admin.ConnectChannel(AdminOf("acme"), second, Email("SALES@acme.test"), default);
 
         Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
@@ -118,11 +118,11 @@ public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
     {
         var inbox = await NewInbox("acme", "Heir");
         // A connect that claimed the key and died before recording the channel on its inbox.
-        await Bindings.Claim(new ChannelBinding("form:contact-us", "acme", "crashed-inbox", "crashed-channel", clock.Now), default);
+        await Bindings.Claim(new ChannelBinding("form:contact-us", "acme", "crashed-inbox", "crashed-channel", clock.GetUtcNow()), default);
         var form = new FormChannel { FormId = "contact-us" };
 
         var during = await Admin.ConnectChannel(AdminOf("acme"), inbox, form, default);
-        clock.Now += BindingRules.ClaimLease;
+        clock.Advance(BindingRules.ClaimLease);
         var after = await Admin.ConnectChannel(AdminOf("acme"), inbox, form, default);
 
         Assert.Equal(ProblemKind.Conflict, during.Problem?.Kind);

@@ -31,11 +31,3 @@ public sealed class CosmosCollection : ICollectionFixture<CosmosFixture>
 {
     public const string Name = "cosmos";
 }
-
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}

@@ -12,10 +12,10 @@ public sealed class InProcessInboundQueueTests
     // Long enough never to fire on a healthy run, short enough that a broken queue fails the test instead of hanging it.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private readonly ManualClock clock = new(Now);
+    private readonly FakeTimeProvider clock = new(Now);
 
-    private InProcessInboundQueue NewQueue(int maxDeliveryCount = 10, int maxConcurrentSessions = 8, int backoffMilliseconds = 0) =>
-        new(clock, new InProcessQueueOptions
+    private InProcessInboundQueue NewQueue(int maxDeliveryCount = 10, int maxConcurrentSessions = 8, int backoffMilliseconds = 0, TimeProvider? time = null) =>
+        new(time ?? clock, new InProcessQueueOptions
         {
             MaxDeliveryCount = maxDeliveryCount,
             MaxConcurrentSessions = maxConcurrentSessions,
@@ -42,7 +42,8 @@ public sealed class InProcessInboundQueueTests
     [InlineData(5)] // a real (short) backoff between deliveries
     public async Task A_handler_that_fails_twice_sees_the_event_three_times_and_it_is_not_dead_lettered(int backoffMilliseconds)
     {
-        var queue = NewQueue(backoffMilliseconds: backoffMilliseconds);
+        // The backoff waits on the queue's clock: the system's, so that it elapses (the fake clock's timers wait for Advance).
+        var queue = NewQueue(backoffMilliseconds: backoffMilliseconds, time: TimeProvider.System);
         var handler = new RecordingHandler((e, attempt) => attempt <= 2 ? throw new InvalidOperationException("not yet") : Task.CompletedTask);
         await using var processor = new InProcessQueueProcessor(queue, handler);
         await processor.StartAsync(CancellationToken.None);
@@ -185,12 +186,12 @@ public sealed class InProcessInboundQueueTests
 
         // The same webhook delivered twice in one batch, then again later within the window.
         await queue.Enqueue([Event("alice", "m1"), Event("alice", "m1")], CancellationToken.None);
-        clock.Now += TimeSpan.FromMinutes(9);
+        clock.Advance(TimeSpan.FromMinutes(9));
         await queue.Enqueue([Event("alice", "m1")], CancellationToken.None);
         await Idle(queue);
         Assert.Single(handler.Handled);
 
-        clock.Now += TimeSpan.FromMinutes(1);
+        clock.Advance(TimeSpan.FromMinutes(1));
         await queue.Enqueue([Event("alice", "m1")], CancellationToken.None);
         await Idle(queue);
         Assert.Equal(2, handler.Handled.Count);

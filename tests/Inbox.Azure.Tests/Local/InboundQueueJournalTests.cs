@@ -15,7 +15,7 @@ public sealed class InboundQueueJournalTests : IDisposable
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    private readonly ManualClock clock = new(Now);
+    private readonly FakeTimeProvider clock = new(Now);
     private readonly string folder = Path.Combine(Path.GetTempPath(), "inbox-journal-" + Guid.NewGuid().ToString("N"));
 
     private string JournalPath => Path.Combine(folder, "queue.journal");
@@ -313,7 +313,7 @@ public sealed class InboundQueueJournalTests : IDisposable
         Assert.Equal(["a2"], await Drain(second));
         await second.DisposeAsync();
 
-        clock.Now += TimeSpan.FromMinutes(11);
+        clock.Advance(TimeSpan.FromMinutes(11));
         var third = NewQueue();
         await third.Enqueue([Event("alice", "a1")], CancellationToken.None);
         Assert.Equal(["a1"], await Drain(third));

@@ -23,7 +23,7 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
     private const string Graph = "https://graph.facebook.com/v23.0/";
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private readonly FakeGraphHandler meta = new();
     private readonly InMemorySecretStore secrets = new();
 
@@ -283,7 +283,7 @@ public sealed class ChannelLifecycleTests(CosmosFixture cosmos) : IDisposable
     public async Task A_pending_claim_that_expired_is_free_for_another_pending_channel()
     {
         await PageChannelOf("squatter");
-        clock.Now += TimeSpan.FromHours(24);
+        clock.Advance(TimeSpan.FromHours(24));
 
         var (_, channelId) = await PageChannelOf("acme");
 

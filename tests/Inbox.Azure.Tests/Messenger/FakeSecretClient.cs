@@ -1,14 +1,15 @@
-using System.Diagnostics.CodeAnalysis;
 using Azure;
-using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using Moq;
 
 namespace InboxServerless.Azure.Tests.Messenger;
 
 /// <summary>
 /// A <see cref="SecretClient"/> (its methods are virtual) over a dictionary, with Key Vault's soft delete: a deleted
 /// name answers 409 to a set until it is recovered; a name may be "being deleted" for a number of recover attempts.
-/// Names compare without case, as in Key Vault. Answers are built with <see cref="SecretModelFactory"/>.
+/// Names compare without case, as in Key Vault. Answers are built with <see cref="SecretModelFactory"/>, the operations and
+/// responses are Moq mocks. A stateful fake rather than a mock: the tests take a secret through its life (set, delete, set
+/// again, read back) and check what Key Vault would then hold, which a scripted mock could only echo.
 /// </summary>
 public sealed class FakeSecretClient : SecretClient
 {
@@ -25,7 +26,7 @@ public sealed class FakeSecretClient : SecretClient
     {
         Calls.Add($"get {name}");
         return Active.TryGetValue(name, out var value)
-            ? Task.FromResult(Response.FromValue(Secret(name, value), new FakeResponse(200)))
+            ? Task.FromResult(Response.FromValue(Secret(name, value), Ok()))
             : throw new RequestFailedException(404, $"A secret with (name/id) {name} was not found in this key vault.", "SecretNotFound", null);
     }
 
@@ -35,7 +36,7 @@ public sealed class FakeSecretClient : SecretClient
         if (Deleted.ContainsKey(name))
             throw new RequestFailedException(409, $"Secret {name} is currently in a deleted but recoverable state, and its name cannot be reused.", "Conflict", null);
         Active[name] = value;
-        return Task.FromResult(Response.FromValue(Secret(name, value), new FakeResponse(200)));
+        return Task.FromResult(Response.FromValue(Secret(name, value), Ok()));
     }
 
     public override Task<DeleteSecretOperation> StartDeleteSecretAsync(string name, CancellationToken cancellationToken = default)
@@ -44,7 +45,7 @@ public sealed class FakeSecretClient : SecretClient
         if (!Active.Remove(name, out var value))
             throw new RequestFailedException(404, $"A secret with (name/id) {name} was not found in this key vault.", "SecretNotFound", null);
         Deleted[name] = value;
-        return Task.FromResult<DeleteSecretOperation>(new Deleting(this, name));
+        return Task.FromResult(Deleting(name));
     }
 
     public override Task<RecoverDeletedSecretOperation> StartRecoverDeletedSecretAsync(string name, CancellationToken cancellationToken = default)
@@ -59,67 +60,30 @@ public sealed class FakeSecretClient : SecretClient
         if (!Deleted.Remove(name, out var value))
             throw new RequestFailedException(404, $"A deleted secret with (name/id) {name} was not found.", "SecretNotFound", null);
         Active[name] = value;
-        return Task.FromResult<RecoverDeletedSecretOperation>(new Recovering(this, name));
+        return Task.FromResult(Recovering(name));
     }
 
     private static KeyVaultSecret Secret(string name, string value) =>
         SecretModelFactory.KeyVaultSecret(SecretModelFactory.SecretProperties(new Uri(Vault, $"secrets/{name}/1"), Vault, name, "1"), value);
 
-    private sealed class Deleting(FakeSecretClient client, string name) : DeleteSecretOperation
-    {
-        public override string Id => name;
-        public override bool HasCompleted => true;
-        public override bool HasValue => true;
-        public override DeletedSecret Value => SecretModelFactory.DeletedSecret(SecretModelFactory.SecretProperties(name: name), name);
-        public override Response GetRawResponse() => new FakeResponse(200);
+    private static Response Ok() => Mock.Of<Response>(r => r.Status == 200);
 
-        public override ValueTask<Response<DeletedSecret>> WaitForCompletionAsync(CancellationToken cancellationToken = default)
-        {
-            client.Calls.Add($"deleted {name}");
-            return ValueTask.FromResult(Response.FromValue(Value, GetRawResponse()));
-        }
+    /// <summary>A delete that has completed; waiting for it is logged, so a test sees that the store waits.</summary>
+    private DeleteSecretOperation Deleting(string name)
+    {
+        var operation = new Mock<DeleteSecretOperation>();
+        operation.Setup(o => o.WaitForCompletionAsync(It.IsAny<CancellationToken>()))
+            .Callback(() => Calls.Add($"deleted {name}"))
+            .ReturnsAsync(Response.FromValue(SecretModelFactory.DeletedSecret(SecretModelFactory.SecretProperties(name: name), name), Ok()));
+        return operation.Object;
     }
 
-    private sealed class Recovering(FakeSecretClient client, string name) : RecoverDeletedSecretOperation
+    private RecoverDeletedSecretOperation Recovering(string name)
     {
-        public override string Id => name;
-        public override bool HasCompleted => true;
-        public override bool HasValue => true;
-        public override SecretProperties Value => SecretModelFactory.SecretProperties(name: name);
-        public override Response GetRawResponse() => new FakeResponse(200);
-
-        public override ValueTask<Response<SecretProperties>> WaitForCompletionAsync(CancellationToken cancellationToken = default)
-        {
-            client.Calls.Add($"recovered {name}");
-            return ValueTask.FromResult(Response.FromValue(Value, GetRawResponse()));
-        }
-    }
-}
-
-public sealed class FakeResponse(int status) : Response
-{
-    public override int Status => status;
-    public override string ReasonPhrase => status == 200 ? "OK" : "";
-    public override Stream? ContentStream { get; set; }
-    public override string ClientRequestId { get; set; } = Guid.NewGuid().ToString();
-
-    public override void Dispose()
-    {
-    }
-
-    protected override bool ContainsHeader(string name) => false;
-
-    protected override IEnumerable<HttpHeader> EnumerateHeaders() => [];
-
-    protected override bool TryGetHeader(string name, [NotNullWhen(true)] out string? value)
-    {
-        value = null;
-        return false;
-    }
-
-    protected override bool TryGetHeaderValues(string name, [NotNullWhen(true)] out IEnumerable<string>? values)
-    {
-        values = null;
-        return false;
+        var operation = new Mock<RecoverDeletedSecretOperation>();
+        operation.Setup(o => o.WaitForCompletionAsync(It.IsAny<CancellationToken>()))
+            .Callback(() => Calls.Add($"recovered {name}"))
+            .ReturnsAsync(Response.FromValue(SecretModelFactory.SecretProperties(name: name), Ok()));
+        return operation.Object;
     }
 }

@@ -9,6 +9,7 @@ using PartitionKey = Microsoft.Azure.Cosmos.PartitionKey;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace InboxServerless.Azure.Tests.Messenger;
 
@@ -26,7 +27,7 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
     private const string Account = "acme";
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
     private readonly OutboxMailSender outbox = new();
     private CosmosConversationStore conversations = null!;
     private CosmosInboxStore inboxes = null!;
@@ -117,7 +118,7 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         }
 
         // Two hours later the exact-24-hour one is inside the day; the agent-closed one is marked when its window ends.
-        clock.Now = T0 + 2 * Hour;
+        clock.SetUtcNow(T0 + 2 * Hour);
         var later = await Watch().Run(default);
 
         Assert.Equal(new WindowWatchResult(Warned: 1, Closed: 1, Skipped: 0, Failed: 0), later);
@@ -184,7 +185,10 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
     {
         await Seed("c", T0 - Week + 10 * Hour);
 
-        var failed = await Watch(new FailingMailSender()).Run(T0, default);
+        var mail = new Mock<IMailSender>();
+        mail.Setup(m => m.Send(It.IsAny<OutgoingMail>(), It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("The mail service is unavailable."));
+
+        var failed = await Watch(mail.Object).Run(T0, default);
         Assert.Null((await Get("c")).WindowWarnedFor);
         var next = await Watch().Run(T0 + TimeSpan.FromMinutes(15), default);
 
@@ -307,10 +311,5 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         public Task<Page<Versioned<Conversation>>> List(string inboxId, ConversationFilter filter, int pageSize, string? continuationToken,
             CancellationToken ct) => inner.List(inboxId, filter, pageSize, continuationToken, ct);
         public Task<AssignmentLoad> AssignmentLoad(string inboxId, CancellationToken ct) => inner.AssignmentLoad(inboxId, ct);
-    }
-
-    private sealed class FailingMailSender : IMailSender
-    {
-        public Task Send(OutgoingMail mail, CancellationToken ct) => throw new HttpRequestException("The mail service is unavailable.");
     }
 }

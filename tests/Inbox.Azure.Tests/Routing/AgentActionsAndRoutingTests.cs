@@ -6,6 +6,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace InboxServerless.Azure.Tests;
 
@@ -22,7 +23,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     private static readonly string[] PaidCandidates = ["ann", "bob"];
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
     private DurableTaskTestHost host = null!;
     private ConversationUseCases desk = null!;
     private CosmosConversationStore conversations = null!;
@@ -37,7 +38,8 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
             ConfigureServices = services => services.AddSingleton(containers).AddCosmosStoreAdapters()
                 .AddSingleton<TimeProvider>(clock)
                 .AddSingleton<IMailSender, OutboxMailSender>()
-                .AddSingleton<ISlackNotifier, NoSlack>()
+                // Slack takes every post.
+                .AddSingleton(Mock.Of<ISlackNotifier>(n => n.Post(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()) == Task.FromResult(SlackPostResult.Sent)))
                 .AddSingleton<ISecretStore, InMemorySecretStore>()
                 .AddSingleton<ChannelResolver>()
                 .AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxUseCases>(sp))
@@ -83,8 +85,8 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
             Sender = new InboundSender(from, "Customer", from),
             Thread = new ThreadHints { InReplyTo = inReplyTo },
             Content = new InboundContent { Subject = "Help", Text = messageId },
-            SentAt = clock.Now,
-            ReceivedAt = clock.Now,
+            SentAt = clock.GetUtcNow(),
+            ReceivedAt = clock.GetUtcNow(),
         }, CancellationToken.None);
 
     private async Task<Conversation> Stored(string conversationId) => (await conversations.Find(inboxId, conversationId, default))!.Value;
@@ -94,7 +96,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     {
         var first = await Route("one@customer.test", "<one@customer.test>");
         var unassigned = await desk.Assign(Ann, inboxId, first.ConversationId!, new AssigneeChange(null), null, default);
-        clock.Now = T0.AddMinutes(1);
+        clock.SetUtcNow(T0.AddMinutes(1));
 
         var second = await Route("two@customer.test", "<two@customer.test>");
 
@@ -108,7 +110,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     public async Task The_last_assigned_is_the_newest_conversation_that_still_has_its_assignee()
     {
         var first = await Route("one@customer.test", "<one@customer.test>");
-        clock.Now = T0.AddMinutes(1);
+        clock.SetUtcNow(T0.AddMinutes(1));
         var second = await Route("two@customer.test", "<two@customer.test>");
         await desk.Assign(Ann, inboxId, second.ConversationId!, new AssigneeChange(null), null, default);
 
@@ -137,7 +139,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     public async Task A_reopened_conversation_has_no_closing_time()
     {
         var routed = await Route("one@customer.test", "<one@customer.test>");
-        clock.Now = T0.AddMinutes(1);
+        clock.SetUtcNow(T0.AddMinutes(1));
         await desk.Close(Ann, inboxId, routed.ConversationId!, null, default);
 
         var reopened = await desk.Reopen(Ann, inboxId, routed.ConversationId!, null, default);
@@ -160,7 +162,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
         var model = new List<Modelled>();
         for (var step = 0; step < 24; step++)
         {
-            clock.Now = T0.AddMinutes(step + 1);
+            clock.SetUtcNow(T0.AddMinutes(step + 1));
             var action = model.Count == 0 ? 0 : random.Next(6);
             var target = model.Count == 0 ? null : model[random.Next(model.Count)];
             var trace = $"seed {seed}, step {step}, action {action}";
@@ -234,10 +236,5 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
         public string FirstMessageId { get; } = firstMessageId;
         public string? AssigneeId { get; set; }
         public bool Closed { get; set; }
-    }
-
-    private sealed class NoSlack : ISlackNotifier
-    {
-        public Task<SlackPostResult> Post(string webhookUrl, string text, CancellationToken ct) => Task.FromResult(SlackPostResult.Sent);
     }
 }

@@ -11,7 +11,7 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
     private ConversationUseCases desk = null!;
     private CosmosConversationStore conversations = null!;
     private string inboxId = null!;
@@ -99,7 +99,7 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
     public async Task Close_and_reopen_with_a_guarded_version()
     {
         var read = (await desk.Get(As("ann"), inboxId, "c3", default)).Value!;
-        clock.Now = T0.AddHours(1);
+        clock.SetUtcNow(T0.AddHours(1));
 
         var closed = await desk.Close(As("ann"), inboxId, "c3", read.ETag, default);
         var stale = await desk.Reopen(As("ann"), inboxId, "c3", read.ETag, default);

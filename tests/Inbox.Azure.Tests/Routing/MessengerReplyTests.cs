@@ -1,22 +1,24 @@
-using System.Collections.Concurrent;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
+using InboxServerless.Azure.Tests.Messenger;
 using InboxServerless.Core.Ports;
+using Moq;
 
 namespace InboxServerless.Azure.Tests;
 
-/// <summary>An agent's reply on a Messenger conversation, over the Cosmos stores, with Meta faked at its port.</summary>
+/// <summary>An agent's reply on a Messenger conversation, over the Cosmos stores, with Meta mocked at its port.</summary>
 [Collection(CosmosCollection.Name)]
 public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
-    private readonly FakeMeta meta = new();
+    private readonly FakeTimeProvider clock = new(T0);
+    private readonly Mock<IMessengerApi> meta = new(MockBehavior.Strict);
+    private int sends;
     private readonly InMemorySecretStore secrets = new();
     private ConversationUseCases desk = null!;
     private CosmosConversationStore conversations = null!;
@@ -24,10 +26,13 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Meta answers each send with the next mid: m_1, m_2, …
+        meta.OnSend().ReturnsAsync((string _, string _, string psid, MessengerText _, MessengerSendMode _, IReadOnlyList<MessengerQuickReply>? _, CancellationToken _) =>
+            new SendResult.Sent($"m_{++sends}", psid));
         var inboxes = new CosmosInboxStore(containers);
         conversations = new CosmosConversationStore(containers);
         desk = new ConversationUseCases(inboxes, new CosmosDirectoryStore(containers), conversations, new CosmosTicketStore(containers), clock,
-            new MessengerReplies(meta, secrets, clock, new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask }));
+            new MessengerReplies(meta.Object, secrets, clock, new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask }));
         var inbox = Inbox.Create("inbox-1", "acme", new InboxSettings { Name = "Messenger" }, T0)
             .WithChannel(new Channel("page-channel", new MessengerChannel { PageId = "4242", PageName = "Acme" }, T0), T0);
         await inboxes.Create(inbox, default);
@@ -48,12 +53,12 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task Within_a_day_a_reply_is_a_standard_response_and_is_kept_with_its_mid()
     {
-        clock.Now = T0.AddHours(23).AddMinutes(59).AddSeconds(59);
+        clock.SetUtcNow(T0.AddHours(23).AddMinutes(59).AddSeconds(59));
 
         var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default);
 
         Assert.True(reply.IsSuccess, reply.Problem?.Detail);
-        var sent = Assert.Single(meta.Sent);
+        var sent = Assert.Single(meta.Sends());
         Assert.Equal(("4242", "page-token", "PSID-1", MessengerSendMode.Response), (sent.PageId, sent.Token, sent.Psid, sent.Mode));
         var stored = (await conversations.Messages("inbox-1", "conv-1", default)).Single();
         Assert.Equal((MessageDirection.Outgoing, "m_1", DeliveryStatus.Sent), (stored.Direction, stored.ExternalId, stored.Delivery!.Status));
@@ -76,29 +81,29 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task After_a_day_a_person_replies_with_the_human_agent_tag()
     {
-        clock.Now = T0.AddDays(1);
+        clock.SetUtcNow(T0.AddDays(1));
 
         Assert.True((await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Sorry for the wait"), default)).IsSuccess);
-        Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(meta.Sent).Mode);
+        Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(meta.Sends()).Mode);
     }
 
     [Fact]
     public async Task After_seven_days_the_reply_is_refused_before_any_call_and_kept_as_failed()
     {
-        clock.Now = T0.AddDays(7).AddSeconds(1);
+        clock.SetUtcNow(T0.AddDays(7).AddSeconds(1));
 
         var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hello?"), default);
 
         Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
         Assert.Contains("2026-12-02T09:00:00Z", reply.Problem!.Title + reply.Problem.Detail);
-        Assert.Empty(meta.Sent);
+        Assert.Empty(meta.Sends());
         Assert.Equal(DeliveryStatus.Failed, (await conversations.Messages("inbox-1", "conv-1", default)).Single().Delivery!.Status);
     }
 
     [Fact]
     public async Task A_person_who_blocked_the_page_is_a_clear_failure()
     {
-        meta.Next = new SendResult.Failed(new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041, "trace"));
+        meta.OnSend().ReturnsAsync(new SendResult.Failed(new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041, "trace")));
 
         var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hi"), default);
 
@@ -118,26 +123,6 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
         Assert.Contains("disconnected", reply.Problem!.Detail);
         Assert.DoesNotContain("not supported", reply.Problem.Detail);
-        Assert.Empty(meta.Sent);
-    }
-
-    private sealed class FakeMeta : IMessengerApi
-    {
-        public ConcurrentQueue<(string PageId, string Token, string Psid, MessengerSendMode Mode)> Sent { get; } = new();
-        public SendResult? Next { get; set; }
-
-        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
-            IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
-        {
-            if (Next is { } next) return Task.FromResult(next);
-            Sent.Enqueue((pageId, pageAccessToken, psid, mode));
-            return Task.FromResult<SendResult>(new SendResult.Sent($"m_{Sent.Count}", psid));
-        }
-
-        public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => throw new NotSupportedException();
+        Assert.Empty(meta.Sends());
     }
 }

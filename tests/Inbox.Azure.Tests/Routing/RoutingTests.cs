@@ -11,9 +11,11 @@ using InboxServerless.Core.Application.Routing.Activities;
 using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
+using InboxServerless.Azure.Tests.Messenger;
 using InboxServerless.Core.Ports;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace InboxServerless.Azure.Tests;
 
@@ -25,10 +27,10 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly ManualClock clock = new(T0);
+    private readonly FakeTimeProvider clock = new(T0);
     private readonly OutboxMailSender mail = new();
     private readonly FakeSlack slack = new();
-    private readonly RecordingMeta meta = new();
+    private readonly Mock<IMessengerApi> meta = MetaThatTakesEverything();
     private readonly InMemorySecretStore secrets = new();
     private DurableTaskTestHost host = null!;
     private InboxUseCases admin = null!;
@@ -48,7 +50,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
                 // The real notifier; only Slack's HTTP answers are faked.
                 services.AddSingleton<ISlackNotifier>(new SlackWebhookNotifier(new HttpClient(slack)));
                 services.AddSingleton<ChannelResolver>();
-                services.AddSingleton<IMessengerApi>(meta);
+                services.AddSingleton(meta.Object);
                 services.AddSingleton<ISecretStore>(secrets);
                 services.AddSingleton(new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask });
                 services.AddSingleton<MessengerReplies>();
@@ -79,7 +81,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.True(connected.IsSuccess, connected.Problem?.Detail);
         if (prove && channel is MessengerChannel)
         {
-            var proven = await new MessengerPageUseCases(new CosmosInboxStore(containers), admin, new MessengerPageConnector(meta, secrets))
+            var proven = await new MessengerPageUseCases(new CosmosInboxStore(containers), admin, new MessengerPageConnector(meta.Object, secrets))
                 .ConnectPage(AdminCaller, inbox.Value.Id, connected.Value!.Value.Id, new PageAuthorization("admin-user-token"), default);
             Assert.True(proven.IsSuccess, proven.Problem?.Detail);
         }
@@ -397,9 +399,9 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         await Route(Messenger("8080", "psid-g", "mid.g.1", T0)); // redelivered: no second greeting
         await Route(Messenger("8080", "psid-g", "mid.g.2", T0.AddSeconds(5)) with { Content = new InboundContent { Text = " Yes " } });
 
-        Assert.Equal(["Thanks! We reply within the hour.", "May we keep this conversation? Reply yes or no."], meta.Texts);
+        Assert.Equal(["Thanks! We reply within the hour.", "May we keep this conversation? Reply yes or no."], SentTexts);
         // The question comes with buttons whose payloads are the answers routing reads.
-        Assert.Equal(["", "Yes=CONSENT_YES,No=CONSENT_NO"], meta.QuickReplies);
+        Assert.Equal(["", "Yes=CONSENT_YES,No=CONSENT_NO"], SentQuickReplies);
         Assert.NotNull((await conversations.Find(inboxId, first.ConversationId!, default))!.Value.GreetedAt);
         var messages = await conversations.Messages(inboxId, first.ConversationId!, default);
         Assert.Equal(2, messages.Count(m => m.Direction == MessageDirection.Outgoing));
@@ -420,7 +422,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
 
         Assert.Equal(RoutingStatus.Routed, result.Status);
         Assert.Contains("PageNotConnected", (await conversations.Find(inboxId, result.ConversationId!, default))!.Value.RoutingNote);
-        Assert.Empty(meta.Texts);
+        Assert.Empty(SentTexts);
     }
 
     [Fact]
@@ -435,8 +437,8 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
 
         await Route(Messenger("8383", "psid-i", "mid.i.1", T0));
 
-        Assert.Equal(["Thanks! We reply within the hour.", "By messaging us you agree that we keep this conversation."], meta.Texts);
-        Assert.Equal(["", ""], meta.QuickReplies);
+        Assert.Equal(["Thanks! We reply within the hour.", "By messaging us you agree that we keep this conversation."], SentTexts);
+        Assert.Equal(["", ""], SentQuickReplies);
         var contact = await new CosmosContactStore(containers).Find(Account, ContactKey.Messenger("8383", "psid-i").ContactId(Account), default);
         Assert.Null(contact!.Consent);
     }
@@ -450,14 +452,14 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
             InstantReply = new InstantReply { Enabled = true, Text = "Hi!" },
             Consent = new MessengerConsent { Mode = ConsentMode.Explicit, Text = "May we keep this conversation?" },
         });
-        meta.Refuse = new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041);
+        meta.OnSend().ReturnsAsync(new SendResult.Failed(new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041)));
 
         var first = await Route(Messenger("8282", "psid-u", "mid.u.1", T0));
         await Route(Messenger("8282", "psid-u", "mid.u.1", T0)); // redelivered
         await Route(Messenger("8282", "psid-u", "mid.u.2", T0.AddSeconds(5)));
 
         Assert.Equal(RoutingStatus.Routed, first.Status);
-        Assert.Equal(["Hi!"], meta.Texts); // the consent question is not tried after the instant reply failed, nor anything again
+        Assert.Equal(["Hi!"], SentTexts); // the consent question is not tried after the instant reply failed, nor anything again
         var conversation = (await conversations.Find(inboxId, first.ConversationId!, default))!.Value;
         Assert.Null(conversation.GreetedAt);
         Assert.NotNull(conversation.GreetingFailedAt);
@@ -469,36 +471,27 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
 
     private static int CountOf(string what, string text) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
-    private sealed class RecordingMeta : IMessengerApi
+    /// <summary>
+    /// Meta at its port: every send is taken; every admin's token is confirmed for every page (the proof itself is tested
+    /// with the Graph adapter); anything else is a call these tests do not expect.
+    /// </summary>
+    private static Mock<IMessengerApi> MetaThatTakesEverything()
     {
-        private readonly ConcurrentQueue<(string Text, string QuickReplies)> sends = new();
-
-        public IReadOnlyList<string> Texts => [.. sends.Select(s => s.Text)];
-
-        /// <summary>Each send's quick replies as <c>title=payload,…</c>; empty for none.</summary>
-        public IReadOnlyList<string> QuickReplies => [.. sends.Select(s => s.QuickReplies)];
-
-        /// <summary>When set, every send is refused with it.</summary>
-        public MessengerError? Refuse { get; set; }
-
-        public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
-            IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
-        {
-            sends.Enqueue((text.Value, string.Join(",", (quickReplies ?? []).Select(q => $"{q.Title}={q.Payload}"))));
-            if (Refuse is { } error) return Task.FromResult<SendResult>(new SendResult.Failed(error));
-            return Task.FromResult<SendResult>(new SendResult.Sent($"m_out_{sends.Count}_{Guid.NewGuid():N}", psid));
-        }
-
-        // Meta confirms every admin's token for every page: the proof itself is tested with the Graph adapter.
-        public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct) =>
-            Task.FromResult<MessengerResult<UserToken>>(new UserToken("long-lived", TimeSpan.FromDays(60)));
-        public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct) =>
-            Task.FromResult<MessengerResult<PageInfo>>(new PageInfo(pageId, "Acme", "page-token"));
-        public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct) =>
-            Task.FromResult<MessengerResult<bool>>(true);
-        public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct) => throw new NotSupportedException();
-        public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct) => Task.FromResult<MessengerResult<bool>>(true);
+        var meta = new Mock<IMessengerApi>(MockBehavior.Strict);
+        meta.OnSend().ReturnsAsync((string _, string _, string psid, MessengerText _, MessengerSendMode _, IReadOnlyList<MessengerQuickReply>? _, CancellationToken _) =>
+            new SendResult.Sent($"m_out_{Guid.NewGuid():N}", psid));
+        meta.Setup(m => m.ExchangeUserToken(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(new UserToken("long-lived", TimeSpan.FromDays(60)));
+        meta.Setup(m => m.GetPage(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string pageId, string _, CancellationToken _) => new PageInfo(pageId, "Acme", "page-token"));
+        meta.Setup(m => m.SubscribeApp(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        meta.Setup(m => m.SetGreeting(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        return meta;
     }
+
+    private IReadOnlyList<string> SentTexts => [.. meta.Sends().Select(s => s.Text)];
+
+    /// <summary>Each send's quick replies as <c>title=payload,…</c>; empty for none.</summary>
+    private IReadOnlyList<string> SentQuickReplies => [.. meta.Sends().Select(s => string.Join(",", (s.QuickReplies ?? []).Select(q => $"{q.Title}={q.Payload}")))];
 
     /// <summary>Slack's side of an incoming webhook: answers from a script (then 200), and what was posted.</summary>
     private sealed class FakeSlack : HttpMessageHandler

@@ -2,28 +2,40 @@ using Azure.Messaging.ServiceBus;
 using Azure.Storage.Blobs;
 using InboxServerless.Azure.ServiceBus;
 using InboxServerless.Core.Domain;
+using Moq;
 
 namespace InboxServerless.Azure.Tests.ServiceBus;
 
 /// <summary>
-/// A <see cref="ServiceBusSender"/> that records what it sends. Its batches come from
+/// A mocked <see cref="ServiceBusSender"/> that records what it sends. Its batches come from
 /// <see cref="ServiceBusModelFactory.ServiceBusMessageBatch"/>, backed by a list, and are full once the bodies they hold
-/// pass <paramref name="maxBatchBytes"/> (a message also counts <see cref="OverheadBytes"/> for its headers).
+/// pass <paramref name="maxBatchBytes"/> (a message also counts <see cref="OverheadBytes"/> for its headers). A test
+/// makes a send fail, or checks that nothing was asked of Service Bus, through <see cref="Mock"/>.
 /// </summary>
-public sealed class RecordingSender(long maxBatchBytes = 256 * 1024, Exception? failOnSend = null) : ServiceBusSender
+public sealed class RecordingSender
 {
     public const int OverheadBytes = 200;
 
     private readonly Dictionary<ServiceBusMessageBatch, List<ServiceBusMessage>> open = [];
 
+    public RecordingSender(long maxBatchBytes = 256 * 1024)
+    {
+        Mock.Setup(s => s.CreateMessageBatchAsync(It.IsAny<CancellationToken>())).ReturnsAsync(() => NewBatch(maxBatchBytes));
+        Mock.Setup(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()))
+            .Callback((ServiceBusMessageBatch batch, CancellationToken _) => SentBatches.Add(open[batch].ToList()))
+            .Returns(Task.CompletedTask);
+    }
+
+    public Mock<ServiceBusSender> Mock { get; } = new();
+
+    public ServiceBusSender Object => Mock.Object;
+
     public List<IReadOnlyList<ServiceBusMessage>> SentBatches { get; } = [];
-    public int BatchesCreated { get; private set; }
 
     public IEnumerable<ServiceBusMessage> Sent => SentBatches.SelectMany(b => b);
 
-    public override ValueTask<ServiceBusMessageBatch> CreateMessageBatchAsync(CancellationToken cancellationToken = default)
+    private ServiceBusMessageBatch NewBatch(long maxBatchBytes)
     {
-        BatchesCreated++;
         var store = new List<ServiceBusMessage>();
         long size = 0;
         var batch = ServiceBusModelFactory.ServiceBusMessageBatch(
@@ -38,14 +50,7 @@ public sealed class RecordingSender(long maxBatchBytes = 256 * 1024, Exception? 
                 return true;
             });
         open[batch] = store;
-        return ValueTask.FromResult(batch);
-    }
-
-    public override Task SendMessagesAsync(ServiceBusMessageBatch messageBatch, CancellationToken cancellationToken = default)
-    {
-        if (failOnSend is not null) return Task.FromException(failOnSend);
-        SentBatches.Add(open[messageBatch].ToList());
-        return Task.CompletedTask;
+        return batch;
     }
 }
 

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using InboxServerless.Azure.ServiceBus;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Json;
+using Moq;
 
 namespace InboxServerless.Azure.Tests.ServiceBus;
 
@@ -29,7 +30,7 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
         var sender = new RecordingSender();
         var events = new[] { InboundEvents.Messenger("psid-1", "mid-1"), InboundEvents.Email("conv-1", "graph-1") };
 
-        await new ServiceBusInboundQueue(sender, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue(events, CancellationToken.None);
+        await new ServiceBusInboundQueue(sender.Object, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue(events, CancellationToken.None);
 
         var batch = Assert.Single(sender.SentBatches);
         Assert.Equal(2, batch.Count);
@@ -55,7 +56,7 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
         var first = InboundEvents.Email(longThread, "graph-1");
         var second = InboundEvents.Email(longThread, "graph-2");
 
-        await new ServiceBusInboundQueue(sender, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue([first, second], CancellationToken.None);
+        await new ServiceBusInboundQueue(sender.Object, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue([first, second], CancellationToken.None);
 
         var sessions = sender.Sent.Select(m => m.SessionId).ToList();
         Assert.All(sessions, s => Assert.True(s.Length <= 128));
@@ -71,7 +72,7 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
         var oneMessage = Json(events[0]).Length + RecordingSender.OverheadBytes;
         var sender = new RecordingSender(maxBatchBytes: 3 * oneMessage + 10);
 
-        await new ServiceBusInboundQueue(sender, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue(events, CancellationToken.None);
+        await new ServiceBusInboundQueue(sender.Object, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue(events, CancellationToken.None);
 
         Assert.Equal([3, 3, 1], sender.SentBatches.Select(b => b.Count));
         Assert.Equal(events.Select(e => e.MessageId), sender.Sent.Select(m => m.MessageId));
@@ -82,9 +83,9 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
     {
         var sender = new RecordingSender();
 
-        await new ServiceBusInboundQueue(sender, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue([], CancellationToken.None);
+        await new ServiceBusInboundQueue(sender.Object, azurite.NewClaimChecks(), new ServiceBusQueueOptions()).Enqueue([], CancellationToken.None);
 
-        Assert.Equal(0, sender.BatchesCreated);
+        sender.Mock.Verify(s => s.CreateMessageBatchAsync(It.IsAny<CancellationToken>()), Times.Never);
         Assert.Empty(sender.SentBatches);
     }
 
@@ -96,7 +97,7 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
         var small = InboundEvents.Messenger("psid-1", "mid-1");
         var big = InboundEvents.Email("conv-1", "graph-1") with { Content = new InboundContent { Html = new string('h', 300 * 1024) } };
 
-        await new ServiceBusInboundQueue(sender, claimChecks, new ServiceBusQueueOptions()).Enqueue([small, big], CancellationToken.None);
+        await new ServiceBusInboundQueue(sender.Object, claimChecks, new ServiceBusQueueOptions()).Enqueue([small, big], CancellationToken.None);
 
         var batch = Assert.Single(sender.SentBatches);
         var check = batch[1];
@@ -121,7 +122,7 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
     {
         var sender = new RecordingSender();
         var claimChecks = azurite.NewClaimChecks();
-        var queue = new ServiceBusInboundQueue(sender, claimChecks, new ServiceBusQueueOptions { MaxBodyBytes = 100 });
+        var queue = new ServiceBusInboundQueue(sender.Object, claimChecks, new ServiceBusQueueOptions { MaxBodyBytes = 100 });
         var inboundEvent = InboundEvents.Messenger("psid-1", "mid-1");
 
         await queue.Enqueue([inboundEvent], CancellationToken.None);
@@ -138,7 +139,7 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
         var claimChecks = azurite.NewClaimChecks();
         var inboundEvent = InboundEvents.Messenger("psid-1", "mid-1", new string('a', 2000));
 
-        await new ServiceBusInboundQueue(sender, claimChecks, new ServiceBusQueueOptions()).Enqueue([inboundEvent], CancellationToken.None);
+        await new ServiceBusInboundQueue(sender.Object, claimChecks, new ServiceBusQueueOptions()).Enqueue([inboundEvent], CancellationToken.None);
 
         var sent = Assert.Single(sender.Sent);
         Assert.Equal(inboundEvent.MessageId, sent.ApplicationProperties["claimCheck"]);
@@ -149,8 +150,9 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
     public async Task A_send_failure_propagates_so_the_webhook_answers_5xx()
     {
         var failure = new ServiceBusException("namespace unreachable", ServiceBusFailureReason.ServiceCommunicationProblem);
-        var sender = new RecordingSender(failOnSend: failure);
-        var queue = new ServiceBusInboundQueue(sender, azurite.NewClaimChecks(), new ServiceBusQueueOptions());
+        var sender = new RecordingSender();
+        sender.Mock.Setup(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>())).ThrowsAsync(failure);
+        var queue = new ServiceBusInboundQueue(sender.Object, azurite.NewClaimChecks(), new ServiceBusQueueOptions());
 
         var thrown = await Assert.ThrowsAsync<ServiceBusException>(() => queue.Enqueue([InboundEvents.Messenger("psid-1", "mid-1")], CancellationToken.None));
 
@@ -163,7 +165,7 @@ public sealed class ServiceBusInboundQueueTests(AzuriteFixture azurite)
         var sender = new RecordingSender();
         var options = new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } };
         var unreachable = new ClaimCheckStore(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/claim-checks"), options));
-        var queue = new ServiceBusInboundQueue(sender, unreachable, new ServiceBusQueueOptions { MaxBodyBytes = 100 });
+        var queue = new ServiceBusInboundQueue(sender.Object, unreachable, new ServiceBusQueueOptions { MaxBodyBytes = 100 });
 
         await Assert.ThrowsAnyAsync<RequestFailedException>(() => queue.Enqueue([InboundEvents.Messenger("psid-1", "mid-1")], CancellationToken.None));
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Core.Application;
@@ -9,6 +10,7 @@ using InboxServerless.Core.Rules;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace InboxServerless.Azure.Tests.Setup;
 
@@ -23,7 +25,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     private static readonly Caller OtherAdmin = new("globex", "admin", new HashSet<Role> { Role.Member, Role.AccountAdmin });
 
     private readonly CosmosContainers containers = cosmos.NewDatabase();
-    private readonly FlakyConnector connector = new();
+    private readonly Mock<IChannelConnector> connector = new();
     private readonly InMemorySecretStore secrets = new();
     private FlakyInboxStore inboxStore = null!;
     private DurableTaskTestHost host = null!;
@@ -34,6 +36,9 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The provider takes every handshake and has nothing to update or undo, until a test says it is down.
+        connector.Setup(c => c.Update(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<Channel>(), It.IsAny<Channel>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(false);
         inboxStore = new FlakyInboxStore(new CosmosInboxStore(containers));
         host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
         {
@@ -44,7 +49,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
                 services.AddSingleton<IInboxStore>(inboxStore);
                 services.AddSingleton<IChannelBindingStore, CosmosChannelBindingStore>();
                 services.AddSingleton<IDirectoryStore, CosmosDirectoryStore>();
-                services.AddSingleton<IChannelConnector>(connector);
+                services.AddSingleton(connector.Object);
                 services.AddSingleton<ISecretStore>(secrets);
                 services.AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxUseCases>(sp));
             },
@@ -161,7 +166,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal("Hello!", Assert.IsType<MessengerChannel>(channel.Settings).Greeting);
         var binding = (await Binding("4242"))!.Value;
         Assert.Equal((inbox.Id, channel.Id), (binding.InboxId, binding.ChannelId));
-        Assert.Equal(1, connector.Calls); // a Messenger page needs its handshake
+        Assert.Equal(1, HandshakeCalls); // a Messenger page needs its handshake
 
         var ended = await Ended(id);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
@@ -183,7 +188,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         var created = await Step(id, new ReviewInput(true));
 
         Assert.Equal(WizardStatus.Created, created.Status);
-        Assert.Equal(0, connector.Calls);
+        Assert.Equal(0, HandshakeCalls);
     }
 
     [Fact]
@@ -304,7 +309,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task A_failed_handshake_is_shown_and_retried_on_the_next_review_or_undone_by_a_cancel()
     {
-        connector.FailuresLeft = 1_000;
+        FacebookIsDown();
         var id = await AtReview();
 
         var failed = await Step(id, new ReviewInput(true));
@@ -312,7 +317,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal((WizardStatus.Open, WizardStepName.Review), (failed.Status, failed.Step));
         Assert.Equal("The channel could not be connected.", failed.LastError!.Title);
         Assert.Contains("Facebook is down", failed.LastError.Detail);
-        Assert.Equal(SetupWizard.MaxAttempts, connector.Calls); // retried with backoff
+        Assert.Equal(SetupWizard.MaxAttempts, HandshakeCalls); // retried with backoff
         Assert.Single(await Inboxes()); // kept, so the next review only retries the handshake
 
         var cancelled = await desk.Cancel(Client, Admin, id, default);
@@ -325,10 +330,10 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task A_handshake_that_recovers_completes_the_wizard_on_the_next_review()
     {
-        connector.FailuresLeft = 1_000;
+        FacebookIsDown();
         var id = await AtReview();
         Assert.NotNull((await Step(id, new ReviewInput(true))).LastError);
-        connector.FailuresLeft = 0;
+        connector.Setup(OnConnect).Returns(Task.CompletedTask);
 
         var created = await Step(id, new ReviewInput(true));
 
@@ -440,29 +445,14 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(WizardStatus.Open, (await State(id)).Status);
     }
 
-    // ---- fakes ----
+    // ---- the provider, and a store that fails ----
 
-    /// <summary>A handshake that fails while <see cref="FailuresLeft"/> says so.</summary>
-    private sealed class FlakyConnector : IChannelConnector
-    {
-        private int calls;
+    private static readonly Expression<Func<IChannelConnector, Task>> OnConnect =
+        c => c.Connect(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<Channel>(), It.IsAny<CancellationToken>());
 
-        public int FailuresLeft { get; set; }
-        public int Calls => calls;
+    private int HandshakeCalls => connector.Invocations.Count(call => call.Method.Name == nameof(IChannelConnector.Connect));
 
-        public Task Connect(string accountId, string inboxId, Channel channel, CancellationToken ct)
-        {
-            Interlocked.Increment(ref calls);
-            if (FailuresLeft <= 0) return Task.CompletedTask;
-            FailuresLeft--;
-            throw new HttpRequestException("Facebook is down.");
-        }
-
-        public Task<Outcome<bool>> Update(string accountId, string inboxId, Channel before, Channel after, CancellationToken ct) =>
-            Task.FromResult<Outcome<bool>>(false);
-
-        public Task<string?> Disconnect(string accountId, string inboxId, Channel channel, bool heldElsewhere, CancellationToken ct) => Task.FromResult<string?>(null);
-    }
+    private void FacebookIsDown() => connector.Setup(OnConnect).ThrowsAsync(new HttpRequestException("Facebook is down."));
 
     /// <summary>The Cosmos store, whose next replace can be made to throw once it has written (a crash after the write).</summary>
     private sealed class FlakyInboxStore(IInboxStore inner) : IInboxStore

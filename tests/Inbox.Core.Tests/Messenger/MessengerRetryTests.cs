@@ -39,7 +39,7 @@ public sealed class MessengerRetryTests
         {
             attempts.Add(attempt);
             return Task.FromResult<SendResult>(GraphErrors.Transient);
-        }, policy, new ManualClock(Now), CancellationToken.None);
+        }, policy, new FakeTimeProvider(Now), CancellationToken.None);
 
         Assert.IsType<SendResult.Failed>(result);
         Assert.Equal(3, count);
@@ -53,10 +53,10 @@ public sealed class MessengerRetryTests
         var policy = new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask };
         var answers = new Queue<SendResult>([GraphErrors.RateLimited, new SendResult.Sent("m_9", "PSID")]);
 
-        var (sent, count) = await MessengerRetry.Run((_, _) => Task.FromResult(answers.Dequeue()), policy, new ManualClock(Now), CancellationToken.None);
+        var (sent, count) = await MessengerRetry.Run((_, _) => Task.FromResult(answers.Dequeue()), policy, new FakeTimeProvider(Now), CancellationToken.None);
         Assert.Equal((new SendResult.Sent("m_9", "PSID"), 2), ((SendResult.Sent)sent, count));
 
-        var (failed, once) = await MessengerRetry.Run((_, _) => Task.FromResult<SendResult>(GraphErrors.WindowClosed), policy, new ManualClock(Now), CancellationToken.None);
+        var (failed, once) = await MessengerRetry.Run((_, _) => Task.FromResult<SendResult>(GraphErrors.WindowClosed), policy, new FakeTimeProvider(Now), CancellationToken.None);
         Assert.Equal((MessengerErrorKind.WindowClosed, 1), (((SendResult.Failed)failed).Kind, once));
     }
 }

@@ -42,9 +42,9 @@ public sealed class MessagingWindowTests
     [Fact]
     public void The_clock_is_passed_in()
     {
-        Assert.Equal(WindowState.Response, MessagingWindow.Decide(Last, new ManualClock(Day - Second), ReplySender.Person).State);
-        Assert.Equal(WindowState.HumanAgent, MessagingWindow.Decide(Last, new ManualClock(Day), ReplySender.Person).State);
-        Assert.Equal(WindowState.Closed, MessagingWindow.Decide(Last, new ManualClock(Week), ReplySender.Person).State);
+        Assert.Equal(WindowState.Response, MessagingWindow.Decide(Last, new FakeTimeProvider(Day - Second), ReplySender.Person).State);
+        Assert.Equal(WindowState.HumanAgent, MessagingWindow.Decide(Last, new FakeTimeProvider(Day), ReplySender.Person).State);
+        Assert.Equal(WindowState.Closed, MessagingWindow.Decide(Last, new FakeTimeProvider(Week), ReplySender.Person).State);
     }
 
     [Fact]

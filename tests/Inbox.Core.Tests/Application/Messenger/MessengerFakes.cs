@@ -2,81 +2,93 @@ using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using Moq;
+using Moq.Language.Flow;
 
 namespace InboxServerless.Core.Tests.Application.Messenger;
 
-public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+/// <summary>Meta mocked at its port (Moq), and what the tests read back from the calls it received.</summary>
+public static class MessengerApiMocks
 {
-    public DateTimeOffset Now { get; set; } = now;
+    /// <summary>
+    /// Meta when all goes well: every send is taken (as <c>m_1</c>), the user's token is exchanged, it manages the page, and
+    /// subscribing, unsubscribing and the greeting succeed. A test overrides the one answer it is about.
+    /// </summary>
+    public static Mock<IMessengerApi> Meta()
+    {
+        var meta = new Mock<IMessengerApi>(MockBehavior.Strict);
+        meta.OnSend().ReturnsAsync(new SendResult.Sent("m_1", "PSID"));
+        meta.Setup(m => m.ExchangeUserToken(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new UserToken("long-lived-user-token", TimeSpan.FromDays(60)));
+        meta.Setup(m => m.GetPage(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new PageInfo("1234567890", "Acme Support", "page-token"));
+        meta.Setup(m => m.SubscribeApp(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        meta.Setup(m => m.UnsubscribeApp(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        meta.Setup(m => m.SetGreeting(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        return meta;
+    }
 
-    public override DateTimeOffset GetUtcNow() => Now;
+    /// <summary>Any send of a text, whatever its arguments.</summary>
+    public static ISetup<IMessengerApi, Task<SendResult>> OnSend(this Mock<IMessengerApi> meta) =>
+        meta.Setup(m => m.SendText(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<MessengerText>(),
+            It.IsAny<MessengerSendMode>(), It.IsAny<IReadOnlyList<MessengerQuickReply>?>(), It.IsAny<CancellationToken>()));
 
-    public void Advance(TimeSpan by) => Now += by;
+    /// <summary>Sends answered in this order; the last answer repeats.</summary>
+    public static void SendAnswers(this Mock<IMessengerApi> meta, params SendResult[] answers)
+    {
+        var next = new Queue<SendResult>(answers);
+        var last = answers[^1];
+        meta.OnSend().ReturnsAsync(() => next.TryDequeue(out var answer) ? answer : last);
+    }
+
+    /// <summary>The calls made, by short name: send, exchange, page, subscribe, unsubscribe, greeting.</summary>
+    public static IReadOnlyList<string> Calls(this Mock<IMessengerApi> meta) => [.. meta.Invocations.Select(call => ShortName(call.Method.Name))];
+
+    /// <summary>Each call but sends, with the token it used and what else it was given (the page, the fields, the greeting).</summary>
+    public static IReadOnlyList<(string What, string Token, string? Argument)> Arguments(this Mock<IMessengerApi> meta) =>
+        [.. meta.Invocations.Where(call => call.Method.Name != nameof(IMessengerApi.SendText)).Select(ArgumentsOf)];
+
+    /// <summary>The texts sent, in order, with what they were sent with.</summary>
+    public static IReadOnlyList<Send> Sends(this Mock<IMessengerApi> meta) =>
+        [.. meta.Invocations.Where(call => call.Method.Name == nameof(IMessengerApi.SendText)).Select(call => Send.Of(call.Arguments))];
+
+    private static (string What, string Token, string? Argument) ArgumentsOf(IInvocation call)
+    {
+        var a = call.Arguments;
+        return call.Method.Name switch
+        {
+            nameof(IMessengerApi.ExchangeUserToken) => ("exchange", (string)a[0]!, null),
+            nameof(IMessengerApi.GetPage) => ("page", (string)a[1]!, (string)a[0]!),
+            nameof(IMessengerApi.SubscribeApp) => ("subscribe", (string)a[1]!, $"{a[0]}:{string.Join(",", (IReadOnlyList<string>)a[2]!)}"),
+            nameof(IMessengerApi.UnsubscribeApp) => ("unsubscribe", (string)a[1]!, (string)a[0]!),
+            nameof(IMessengerApi.SetGreeting) => ("greeting", (string)a[0]!, (string?)a[1]),
+            _ => throw new ArgumentOutOfRangeException(nameof(call), call.Method.Name, "Not a call of Meta's page API."),
+        };
+    }
+
+    private static string ShortName(string method) => method switch
+    {
+        nameof(IMessengerApi.SendText) => "send",
+        nameof(IMessengerApi.ExchangeUserToken) => "exchange",
+        nameof(IMessengerApi.GetPage) => "page",
+        nameof(IMessengerApi.SubscribeApp) => "subscribe",
+        nameof(IMessengerApi.UnsubscribeApp) => "unsubscribe",
+        nameof(IMessengerApi.SetGreeting) => "greeting",
+        _ => method,
+    };
 }
 
-/// <summary>Records every call; answers sends from a queue of results (the last one repeats), other calls from settable results.</summary>
-public sealed class FakeMessengerApi : IMessengerApi
+public readonly record struct Send(string PageId, string Token, string Psid, string Text, MessengerSendMode Mode, IReadOnlyList<MessengerQuickReply>? QuickReplies = null)
 {
-    public readonly record struct Send(string PageId, string Token, string Psid, string Text, MessengerSendMode Mode, IReadOnlyList<MessengerQuickReply>? QuickReplies = null);
-
-    public List<Send> Sends { get; } = [];
-    public List<string> Calls { get; } = [];
-    public Queue<SendResult> SendResults { get; } = new();
-    public SendResult LastSendResult { get; set; } = new SendResult.Sent("m_1", "PSID");
-
-    public MessengerResult<UserToken> Exchange { get; set; } = new UserToken("long-lived-user-token", TimeSpan.FromDays(60));
-    public MessengerResult<PageInfo> Page { get; set; } = new PageInfo("1234567890", "Acme Support", "page-token");
-    public MessengerResult<bool> Subscribe { get; set; } = true;
-    public MessengerResult<bool> Unsubscribe { get; set; } = true;
-    public MessengerResult<bool> Greeting { get; set; } = true;
-
-    public List<(string What, string Token, string? Argument)> Arguments { get; } = [];
-
-    public Task<SendResult> SendText(string pageId, string pageAccessToken, string psid, MessengerText text, MessengerSendMode mode,
-        IReadOnlyList<MessengerQuickReply>? quickReplies, CancellationToken ct)
-    {
-        Calls.Add("send");
-        Sends.Add(new Send(pageId, pageAccessToken, psid, text.Value, mode, quickReplies));
-        if (SendResults.TryDequeue(out var next)) LastSendResult = next;
-        return Task.FromResult(LastSendResult);
-    }
-
-    public Task<MessengerResult<UserToken>> ExchangeUserToken(string userAccessToken, CancellationToken ct)
-    {
-        Calls.Add("exchange");
-        Arguments.Add(("exchange", userAccessToken, null));
-        return Task.FromResult(Exchange);
-    }
-
-    public Task<MessengerResult<PageInfo>> GetPage(string pageId, string userAccessToken, CancellationToken ct)
-    {
-        Calls.Add("page");
-        Arguments.Add(("page", userAccessToken, pageId));
-        return Task.FromResult(Page);
-    }
-
-    public Task<MessengerResult<bool>> SubscribeApp(string pageId, string pageAccessToken, IReadOnlyList<string> fields, CancellationToken ct)
-    {
-        Calls.Add("subscribe");
-        Arguments.Add(("subscribe", pageAccessToken, $"{pageId}:{string.Join(",", fields)}"));
-        return Task.FromResult(Subscribe);
-    }
-
-    public Task<MessengerResult<bool>> UnsubscribeApp(string pageId, string pageAccessToken, CancellationToken ct)
-    {
-        Calls.Add("unsubscribe");
-        Arguments.Add(("unsubscribe", pageAccessToken, pageId));
-        return Task.FromResult(Unsubscribe);
-    }
-
-    public Task<MessengerResult<bool>> SetGreeting(string pageAccessToken, string? greeting, CancellationToken ct)
-    {
-        Calls.Add("greeting");
-        Arguments.Add(("greeting", pageAccessToken, greeting));
-        return Task.FromResult(Greeting);
-    }
+    /// <summary>From the arguments of <see cref="IMessengerApi.SendText"/>, in its order.</summary>
+    public static Send Of(IReadOnlyList<object?> a) =>
+        new((string)a[0]!, (string)a[1]!, (string)a[2]!, ((MessengerText)a[3]!).Value, (MessengerSendMode)a[4]!, (IReadOnlyList<MessengerQuickReply>?)a[5]);
 }
 
+/// <summary>
+/// The secret store as a dictionary, kept a fake rather than a mock: the tests read back what a connect or a disconnect
+/// left in it (which tokens, under which names), and make it fail with <see cref="Failure"/>.
+/// </summary>
 public sealed class FakeSecretStore : ISecretStore
 {
     public Dictionary<string, string> Secrets { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -96,20 +108,6 @@ public sealed class FakeSecretStore : ISecretStore
     }
 
     public Task<bool> Delete(string name, CancellationToken ct) => Task.FromResult(Secrets.Remove(SecretNames.Checked(name)));
-}
-
-public sealed class FakeBindingStore : IChannelBindingStore
-{
-    public Dictionary<string, ChannelBinding> Bindings { get; } = [];
-
-    public Task<Outcome<Versioned<ChannelBinding>>> Claim(ChannelBinding binding, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task<Versioned<ChannelBinding>?> Find(string key, CancellationToken ct) =>
-        Task.FromResult(Bindings.TryGetValue(key, out var b) ? new Versioned<ChannelBinding>(b, "\"1\"") : null);
-
-    public Task<Outcome<Versioned<ChannelBinding>>> TakeOver(ChannelBinding binding, string ifMatch, CancellationToken ct) => throw new NotSupportedException();
-
-    public Task Release(string key, string inboxId, string channelId, CancellationToken ct) => throw new NotSupportedException();
 }
 
 /// <summary>

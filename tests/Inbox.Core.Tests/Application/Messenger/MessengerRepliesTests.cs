@@ -2,6 +2,7 @@ using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using Moq;
 
 namespace InboxServerless.Core.Tests.Application.Messenger;
 
@@ -11,14 +12,14 @@ public sealed class MessengerRepliesTests
     private static readonly string TokenSecret = SecretNames.MessengerPageToken("acc-1", "channel-1");
     private static readonly DateTimeOffset Last = new(2026, 5, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeMessengerApi api = new();
+    private readonly Mock<IMessengerApi> api = MessengerApiMocks.Meta();
     private readonly FakeSecretStore secrets = new();
-    private readonly ManualClock clock = new(Last + TimeSpan.FromHours(1));
+    private readonly FakeTimeProvider clock = new(Last + TimeSpan.FromHours(1));
     private readonly List<TimeSpan> waits = [];
 
     public MessengerRepliesTests() => secrets.Secrets[TokenSecret] = "page-token";
 
-    private MessengerReplies Replies() => new(api, secrets, clock, new MessengerRetryPolicy
+    private MessengerReplies Replies() => new(api.Object, secrets, clock, new MessengerRetryPolicy
     {
         MaxAttempts = 3,
         Delay = (d, _) =>
@@ -35,12 +36,12 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task Within_24_hours_the_reply_is_a_standard_response_with_the_page_token()
     {
-        clock.Now = Last + new TimeSpan(23, 59, 59);
+        clock.SetUtcNow(Last + new TimeSpan(23, 59, 59));
 
         var sent = Assert.IsType<MessengerReplyResult.Sent>(await Send(ReplySender.Automation));
 
         Assert.Equal(("m_1", MessengerSendMode.Response, 1), (sent.MessageId, sent.Mode, sent.Attempts));
-        Assert.Equal(new FakeMessengerApi.Send(PageId, "page-token", "PSID", "Hello!", MessengerSendMode.Response), Assert.Single(api.Sends));
+        Assert.Equal(new Send(PageId, "page-token", "PSID", "Hello!", MessengerSendMode.Response), Assert.Single(api.Sends()));
     }
 
     [Fact]
@@ -50,29 +51,29 @@ public sealed class MessengerRepliesTests
 
         await Replies().Send(new MessengerReplyRequest(PageId, TokenSecret, "PSID", "May we?", Last, ReplySender.Automation, buttons), CancellationToken.None);
 
-        Assert.Same(buttons, Assert.Single(api.Sends).QuickReplies);
+        Assert.Same(buttons, Assert.Single(api.Sends()).QuickReplies);
     }
 
     [Fact]
     public async Task After_24_hours_a_person_replies_with_the_human_agent_tag()
     {
-        clock.Now = Last + TimeSpan.FromHours(24);
+        clock.SetUtcNow(Last + TimeSpan.FromHours(24));
 
         var sent = Assert.IsType<MessengerReplyResult.Sent>(await Send());
 
         Assert.Equal(MessengerSendMode.HumanAgent, sent.Mode);
-        Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(api.Sends).Mode);
+        Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(api.Sends()).Mode);
     }
 
     [Fact]
     public async Task After_24_hours_automation_is_refused_before_any_call()
     {
-        clock.Now = Last + TimeSpan.FromHours(24);
+        clock.SetUtcNow(Last + TimeSpan.FromHours(24));
 
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send(ReplySender.Automation));
 
         Assert.Equal((ReplyFailureKind.WindowClosed, 0, Last + TimeSpan.FromHours(24)), (refused.Kind, refused.Attempts, refused.WindowClosedAt));
-        Assert.Empty(api.Calls);
+        Assert.Empty(api.Calls());
     }
 
     [Theory]
@@ -80,11 +81,11 @@ public sealed class MessengerRepliesTests
     [InlineData(7 * 24 * 3600 + 1)]
     public async Task After_7_days_the_reply_is_refused_before_any_call_saying_when_the_window_closed(int elapsedSeconds)
     {
-        clock.Now = Last + TimeSpan.FromSeconds(elapsedSeconds);
+        clock.SetUtcNow(Last + TimeSpan.FromSeconds(elapsedSeconds));
 
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
 
-        Assert.Empty(api.Calls);
+        Assert.Empty(api.Calls());
         Assert.Equal(ReplyFailureKind.WindowClosed, refused.Kind);
         Assert.Equal(Last + TimeSpan.FromDays(7), refused.WindowClosedAt);
         Assert.Equal(ProblemKind.Conflict, refused.Problem.Kind);
@@ -96,7 +97,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task Seven_days_less_a_second_is_still_open_for_a_person()
     {
-        clock.Now = Last + TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1);
+        clock.SetUtcNow(Last + TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
 
         Assert.Equal(MessengerSendMode.HumanAgent, Assert.IsType<MessengerReplyResult.Sent>(await Send()).Mode);
     }
@@ -107,7 +108,7 @@ public sealed class MessengerRepliesTests
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send(text: new string('x', 2_001)));
 
         Assert.Equal((ReplyFailureKind.InvalidText, ProblemKind.Invalid, 0), (refused.Kind, refused.Problem.Kind, refused.Attempts));
-        Assert.Empty(api.Calls);
+        Assert.Empty(api.Calls());
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public sealed class MessengerRepliesTests
         var result = await Replies().Send(new MessengerReplyRequest(PageId, TokenSecret, "PSID", "Hi", null, ReplySender.Person), CancellationToken.None);
 
         Assert.Equal(ReplyFailureKind.NoIncomingMessage, Assert.IsType<MessengerReplyResult.NotSent>(result).Kind);
-        Assert.Empty(api.Calls);
+        Assert.Empty(api.Calls());
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public sealed class MessengerRepliesTests
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
 
         Assert.Equal((ReplyFailureKind.PageNotConnected, ProblemKind.Conflict, 0), (refused.Kind, refused.Problem.Kind, refused.Attempts));
-        Assert.Empty(api.Calls);
+        Assert.Empty(api.Calls());
     }
 
     [Fact]
@@ -143,9 +144,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task Transient_and_rate_limited_failures_are_retried_with_backoff()
     {
-        api.SendResults.Enqueue(GraphErrors.Transient);
-        api.SendResults.Enqueue(GraphErrors.RateLimited);
-        api.SendResults.Enqueue(new SendResult.Sent("m_3", "PSID"));
+        api.SendAnswers(GraphErrors.Transient, GraphErrors.RateLimited, new SendResult.Sent("m_3", "PSID"));
 
         var sent = Assert.IsType<MessengerReplyResult.Sent>(await Send());
 
@@ -156,7 +155,7 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task Retries_give_up_after_the_policys_attempts_with_a_clear_outcome()
     {
-        api.LastSendResult = GraphErrors.RateLimited;
+        api.OnSend().ReturnsAsync(GraphErrors.RateLimited);
 
         var failed = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
 
@@ -176,7 +175,7 @@ public sealed class MessengerRepliesTests
     [MemberData(nameof(Permanent))]
     public async Task Permanent_failures_are_not_retried(SendResult.Failed failure, ReplyFailureKind kind, ProblemKind problem)
     {
-        api.LastSendResult = failure;
+        api.OnSend().ReturnsAsync(failure);
 
         var failed = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
 
@@ -189,13 +188,12 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task When_Meta_says_the_standard_window_closed_a_person_tries_once_with_the_human_agent_tag()
     {
-        clock.Now = Last + new TimeSpan(23, 59, 59);
-        api.SendResults.Enqueue(GraphErrors.WindowClosed);
-        api.SendResults.Enqueue(new SendResult.Sent("m_2", "PSID"));
+        clock.SetUtcNow(Last + new TimeSpan(23, 59, 59));
+        api.SendAnswers(GraphErrors.WindowClosed, new SendResult.Sent("m_2", "PSID"));
 
         var sent = Assert.IsType<MessengerReplyResult.Sent>(await Send());
 
-        Assert.Equal([MessengerSendMode.Response, MessengerSendMode.HumanAgent], api.Sends.Select(s => s.Mode));
+        Assert.Equal([MessengerSendMode.Response, MessengerSendMode.HumanAgent], api.Sends().Select(s => s.Mode));
         Assert.Equal((MessengerSendMode.HumanAgent, 2), (sent.Mode, sent.Attempts));
         Assert.Empty(waits);
     }
@@ -203,40 +201,39 @@ public sealed class MessengerRepliesTests
     [Fact]
     public async Task When_Meta_says_the_window_closed_automation_and_tagged_replies_stop()
     {
-        api.LastSendResult = GraphErrors.WindowClosed;
+        api.OnSend().ReturnsAsync(GraphErrors.WindowClosed);
 
         var automation = Assert.IsType<MessengerReplyResult.NotSent>(await Send(ReplySender.Automation));
         Assert.Equal((ReplyFailureKind.WindowClosed, 1), (automation.Kind, automation.Attempts));
 
-        api.Sends.Clear();
+        api.Invocations.Clear();
         var person = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
         Assert.Equal((ReplyFailureKind.WindowClosed, 2), (person.Kind, person.Attempts)); // RESPONSE, then HUMAN_AGENT once
-        Assert.Equal([MessengerSendMode.Response, MessengerSendMode.HumanAgent], api.Sends.Select(s => s.Mode));
+        Assert.Equal([MessengerSendMode.Response, MessengerSendMode.HumanAgent], api.Sends().Select(s => s.Mode));
     }
 
     [Fact]
     public async Task The_window_is_decided_again_before_each_retry()
     {
-        clock.Now = Last + TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(200);
-        api.SendResults.Enqueue(GraphErrors.Transient);
-        api.SendResults.Enqueue(new SendResult.Sent("m_2", "PSID"));
+        clock.SetUtcNow(Last + TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(200));
+        api.SendAnswers(GraphErrors.Transient, new SendResult.Sent("m_2", "PSID"));
 
         var sent = Assert.IsType<MessengerReplyResult.Sent>(await Send());
 
         // The 500 ms wait crossed the 24-hour edge: the retry goes with the human agent tag.
-        Assert.Equal([MessengerSendMode.Response, MessengerSendMode.HumanAgent], api.Sends.Select(s => s.Mode));
+        Assert.Equal([MessengerSendMode.Response, MessengerSendMode.HumanAgent], api.Sends().Select(s => s.Mode));
         Assert.Equal(MessengerSendMode.HumanAgent, sent.Mode);
     }
 
     [Fact]
     public async Task A_retry_that_would_cross_the_7_day_edge_is_refused_instead()
     {
-        clock.Now = Last + TimeSpan.FromDays(7) - TimeSpan.FromMilliseconds(200);
-        api.LastSendResult = GraphErrors.Transient;
+        clock.SetUtcNow(Last + TimeSpan.FromDays(7) - TimeSpan.FromMilliseconds(200));
+        api.OnSend().ReturnsAsync(GraphErrors.Transient);
 
         var refused = Assert.IsType<MessengerReplyResult.NotSent>(await Send());
 
         Assert.Equal((ReplyFailureKind.WindowClosed, 1, Last + TimeSpan.FromDays(7)), (refused.Kind, refused.Attempts, refused.WindowClosedAt));
-        Assert.Single(api.Sends);
+        Assert.Single(api.Sends());
     }
 }
