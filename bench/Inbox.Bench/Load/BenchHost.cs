@@ -1,4 +1,3 @@
-using InboxServerless.Core.Channels.Messenger;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using InboxServerless.Azure.Cosmos;

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 
 namespace InboxServerless.Bench.Micro;

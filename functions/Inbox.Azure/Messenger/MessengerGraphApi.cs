@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Azure.Messenger;

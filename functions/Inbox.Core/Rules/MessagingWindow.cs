@@ -1,4 +1,4 @@
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
 
 namespace InboxServerless.Core.Rules;
 

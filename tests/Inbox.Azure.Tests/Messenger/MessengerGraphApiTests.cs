@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Core.Application.Messenger;
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Azure.Tests.Messenger;

@@ -1,10 +1,9 @@
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Secrets;
+using InboxServerless.Azure.Tests.Messenger;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Messenger;
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
-using InboxServerless.Azure.Tests.Messenger;
 using InboxServerless.Core.Ports;
 using Moq;
 

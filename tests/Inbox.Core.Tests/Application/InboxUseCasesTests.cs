@@ -1,5 +1,4 @@
 using InboxServerless.Core.Application;
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Moq;

@@ -1,4 +1,3 @@
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 

@@ -1,4 +1,4 @@
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 using InboxServerless.Core.Tests.Application.Messenger;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;

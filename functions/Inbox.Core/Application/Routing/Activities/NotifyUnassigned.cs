@@ -1,4 +1,3 @@
-using InboxServerless.Core.Channels.Messenger;
 using InboxServerless.Core.Ports;
 
 namespace InboxServerless.Core.Application.Routing.Activities;

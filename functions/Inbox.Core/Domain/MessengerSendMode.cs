@@ -1,4 +1,4 @@
-namespace InboxServerless.Core.Channels.Messenger;
+namespace InboxServerless.Core.Domain;
 
 /// <summary>
 /// How the page may message a person. The Send API takes only these two: the tags <c>ACCOUNT_UPDATE</c>,

@@ -1,6 +1,6 @@
 using InboxServerless.Core.Ports;
 
-namespace InboxServerless.Core.Channels.Messenger;
+namespace InboxServerless.Core.Application.Messenger;
 
 /// <summary>
 /// How often and how long to wait before sending again. Only <see cref="MessengerError.Retryable"/> failures are

@@ -1,8 +1,8 @@
-using InboxServerless.Core.Channels.Messenger;
+using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Tests.Application.Messenger;
 
-namespace InboxServerless.Core.Tests.MessengerSending;
+namespace InboxServerless.Core.Tests.Application.Messenger;
 
 public sealed class MessengerRetryTests
 {
