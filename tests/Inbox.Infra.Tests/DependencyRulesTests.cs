@@ -14,10 +14,14 @@ public sealed partial class DependencyRulesTests
 {
     private static readonly string Root = Bicep.RepoRoot;
 
-    /// <summary>The source projects under functions/, by name.</summary>
+    /// <summary>The source projects: <c>functions/&lt;name&gt;/&lt;name&gt;.csproj</c> (not the build's generated ones under obj/).</summary>
     private static readonly IReadOnlyList<string> SourceProjects = Directory
-        .GetFiles(Path.Combine(Root, "functions"), "*.csproj", SearchOption.AllDirectories)
-        .Select(Path.GetFileNameWithoutExtension).Order().ToList()!;
+        .GetDirectories(Path.Combine(Root, "functions"))
+        .Select(Path.GetFileName)
+        .Where(name => File.Exists(ProjectFile(name!)))
+        .Order().ToList()!;
+
+    private static string ProjectFile(string project) => Path.Combine(Root, "functions", project, project + ".csproj");
 
     /// <summary>README's rows <c>| `functions/Inbox.X` | holds | may depend on |</c>: the projects named in the last cell.</summary>
     private static Dictionary<string, HashSet<string>> Allowed()
@@ -31,7 +35,7 @@ public sealed partial class DependencyRulesTests
     }
 
     private static IEnumerable<string> References(string project, string kind) =>
-        XDocument.Load(Directory.GetFiles(Path.Combine(Root, "functions"), project + ".csproj", SearchOption.AllDirectories).Single())
+        XDocument.Load(ProjectFile(project))
             .Descendants(kind).Select(e => (string)e.Attribute("Include")!)
             .Select(include => kind == "ProjectReference" ? Path.GetFileNameWithoutExtension(include.Replace('\\', '/')) : include);
 
