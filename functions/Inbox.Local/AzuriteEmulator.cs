@@ -51,7 +51,7 @@ public sealed class AzuriteEmulator : IAsyncDisposable
         // Free ports are picked here and may be taken before Azurite binds them: then try again with others.
         for (var attempt = 1; ; attempt++)
         {
-            var ports = FreePorts(3);
+            var ports = LoopbackPorts.Free(3);
             var emulator = await TryStart(script, ports[0], ports[1], ports[2], timeout ?? TimeSpan.FromSeconds(30));
             if (emulator is not null) return emulator;
             if (attempt == 3) throw new InvalidOperationException("Azurite did not start.");
@@ -96,20 +96,6 @@ public sealed class AzuriteEmulator : IAsyncDisposable
         await process.WaitForExitAsync();
         process.Dispose();
         return null;
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 
     private static async Task DrainAsync(StreamReader reader)

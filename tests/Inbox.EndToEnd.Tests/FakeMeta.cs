@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Web;
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Core.Ports;
+using InboxServerless.Local;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InboxServerless.EndToEnd.Tests;
@@ -98,11 +99,7 @@ public sealed class FakeMetaServer : IDisposable
     {
         Meta = meta;
         invoker = new HttpMessageInvoker(meta, disposeHandler: false);
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        BaseAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         listener.Prefixes.Add(BaseAddress.ToString());
         listener.Start();
         serving = Task.Run(Serve);

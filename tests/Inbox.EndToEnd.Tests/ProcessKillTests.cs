@@ -269,7 +269,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
 
         public static async Task<DevHostProcess> Start(CosmosEmulator emulator, string journalPath, Uri graph)
         {
-            var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+            var address = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
             var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
             var start = new ProcessStartInfo(dotnet, [typeof(DevHostApp).Assembly.Location, "--urls", address.ToString().TrimEnd('/')])
             {
@@ -358,13 +358,6 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
             if (line is null) return;
             log.Enqueue(line);
             while (log.Count > 200) log.TryDequeue(out _);
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

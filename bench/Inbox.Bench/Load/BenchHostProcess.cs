@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using InboxServerless.Local;
 
 namespace InboxServerless.Bench.Load;
 
@@ -35,7 +36,7 @@ public sealed class BenchHostProcess : IAsyncDisposable
 
     public static async Task<BenchHostProcess> Start(string kind, IReadOnlyDictionary<string, string> settings)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var address = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
         // Run the same program again: through `dotnet Inbox.Bench.dll` or its own launcher.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(BenchHost).Assembly.Location);
@@ -106,12 +107,5 @@ public sealed class BenchHostProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using InboxServerless.Local;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Testing.Sidecar;
@@ -34,7 +35,7 @@ public static class DurableFunctions
     public static IServiceCollection AddDevHostDurableTask(this IServiceCollection services, Action<DurableTaskRegistry> registerTasks)
     {
         // The package picks a random port in 30000-40000 when given none; a free one avoids a clash with anything there.
-        services.AddInMemoryDurableTask(registerTasks, new InMemoryDurableTaskOptions { Port = FreeLoopbackPort() });
+        services.AddInMemoryDurableTask(registerTasks, new InMemoryDurableTaskOptions { Port = LoopbackPorts.Free() });
         services.AddSingleton<InMemoryOrchestrationService>(sp => new RoomyOrchestrationService(sp.GetService<ILoggerFactory>()));
         return services;
     }
@@ -53,19 +54,5 @@ public static class DurableFunctions
         int DurableTask.Core.IOrchestrationService.MaxConcurrentTaskOrchestrationWorkItems => WorkItems;
 
         int DurableTask.Core.IOrchestrationService.MaxConcurrentTaskActivityWorkItems => WorkItems;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

@@ -4,6 +4,7 @@ using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using InboxServerless.Local;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
@@ -35,6 +36,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     {
         host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
         {
+            Port = LoopbackPorts.Free(),
             ConfigureServices = services => services.AddSingleton(containers).AddCosmosStoreAdapters()
                 .AddSingleton<TimeProvider>(clock)
                 .AddSingleton<IMailSender, OutboxMailSender>()

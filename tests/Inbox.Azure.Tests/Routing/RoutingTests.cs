@@ -12,6 +12,7 @@ using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Application.Routing.Activities;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using InboxServerless.Local;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
@@ -41,6 +42,7 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
         {
+            Port = LoopbackPorts.Free(),
             ConfigureServices = services =>
             {
                 services.AddSingleton(containers).AddCosmosStoreAdapters();

@@ -1,12 +1,13 @@
 using System.Linq.Expressions;
-using InboxServerless.Azure.Secrets;
 using InboxServerless.Azure.Cosmos;
+using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Application.Setup.Activities;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;
+using InboxServerless.Local;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         inboxStore = new FlakyInboxStore(new CosmosInboxStore(containers));
         host = await DurableTaskTestHost.StartAsync(DurableTasks.Register, new DurableTaskTestHostOptions
         {
+            Port = LoopbackPorts.Free(),
             ConfigureServices = services =>
             {
                 services.AddSingleton(containers);
