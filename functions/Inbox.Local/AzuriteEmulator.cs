@@ -60,22 +60,13 @@ public sealed class AzuriteEmulator : IAsyncDisposable
 
     private static async Task<AzuriteEmulator?> TryStart(string script, int blobPort, int queuePort, int tablePort, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("node",
+        var process = LocalEmulators.StartNode(
         [
             script, "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent",
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(),
-        ])
-        {
-            WorkingDirectory = LocalEmulators.Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        process.ErrorDataReceived += (_, _) => { }; // drained, so a chatty emulator never blocks on a full pipe
-        process.BeginErrorReadLine();
+        ]);
 
         using var cts = new CancellationTokenSource(timeout);
         var listening = 0;
@@ -84,7 +75,7 @@ public sealed class AzuriteEmulator : IAsyncDisposable
             while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
             {
                 if (!line.Contains(Listening, StringComparison.Ordinal) || ++listening < 3) continue;
-                _ = DrainAsync(process.StandardOutput);
+                _ = LocalEmulators.Drain(process.StandardOutput);
                 return new AzuriteEmulator(process, blobPort, queuePort, tablePort);
             }
         }
@@ -96,13 +87,6 @@ public sealed class AzuriteEmulator : IAsyncDisposable
         await process.WaitForExitAsync();
         process.Dispose();
         return null;
-    }
-
-    private static async Task DrainAsync(StreamReader reader)
-    {
-        while (await reader.ReadLineAsync() is not null)
-        {
-        }
     }
 
     private void Kill()

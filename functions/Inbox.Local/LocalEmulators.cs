@@ -17,6 +17,31 @@ public static class LocalEmulators
 
         throw new InvalidOperationException("infra/local/package.json not found above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>Starts <c>node</c> in this folder with its output read by the caller and its errors drained.</summary>
+    internal static Process StartNode(IReadOnlyList<string> arguments, bool redirectInput = false)
+    {
+        var start = new ProcessStartInfo("node", arguments)
+        {
+            WorkingDirectory = Folder,
+            RedirectStandardInput = redirectInput,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        process.ErrorDataReceived += (_, _) => { }; // drained, so a chatty emulator never blocks on a full pipe
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Reads what is left of an emulator's output, so that it never blocks on a full pipe.</summary>
+    internal static async Task Drain(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is not null)
+        {
+        }
+    }
 }
 
 /// <summary>
@@ -47,17 +72,8 @@ public sealed class CosmosEmulator : IAsyncDisposable
         if (!Directory.Exists(Path.Combine(LocalEmulators.Folder, "node_modules")))
             throw new InvalidOperationException($"Run 'npm ci' in {LocalEmulators.Folder} (the build does it) before starting the emulator.");
 
-        var start = new ProcessStartInfo("node", [script, port.ToString()])
-        {
-            WorkingDirectory = LocalEmulators.Folder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        process.ErrorDataReceived += (_, _) => { }; // drained, so a chatty emulator never blocks on a full pipe
-        process.BeginErrorReadLine();
+        // Standard input open: the emulator's script ends when its parent's pipe closes.
+        var process = LocalEmulators.StartNode([script, port.ToString()], redirectInput: true);
 
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         try
@@ -66,7 +82,7 @@ public sealed class CosmosEmulator : IAsyncDisposable
             {
                 if (!line.StartsWith("listening ", StringComparison.Ordinal)) continue;
                 var emulator = new CosmosEmulator(process, int.Parse(line["listening ".Length..]));
-                _ = DrainAsync(process.StandardOutput);
+                _ = LocalEmulators.Drain(process.StandardOutput);
                 return emulator;
             }
         }
@@ -76,13 +92,6 @@ public sealed class CosmosEmulator : IAsyncDisposable
 
         process.Kill(entireProcessTree: true);
         throw new InvalidOperationException("The Cosmos DB emulator did not start.");
-    }
-
-    private static async Task DrainAsync(StreamReader reader)
-    {
-        while (await reader.ReadLineAsync() is not null)
-        {
-        }
     }
 
     public async ValueTask DisposeAsync()
