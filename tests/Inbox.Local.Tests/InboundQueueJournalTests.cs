@@ -4,7 +4,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Local;
 
-namespace InboxServerless.Azure.Tests.Local;
+namespace InboxServerless.Local.Tests;
 
 /// <summary>
 /// The journaled in-process queue. A "crash" is a queue left as it is, never disposed, and a new queue opened over the
@@ -34,17 +34,7 @@ public sealed class InboundQueueJournalTests : IDisposable
         },
         openJournal);
 
-    private static InboundEvent Event(string sender, string externalId) => new()
-    {
-        Channel = ChannelKind.Messenger,
-        Type = InboundEventType.Message,
-        BindingKey = "messenger:page-1",
-        ExternalId = externalId,
-        Sender = new InboundSender(sender),
-        Content = new InboundContent { Text = "about " + externalId },
-        SentAt = Now,
-        ReceivedAt = Now,
-    };
+    private static InboundEvent Event(string sender, string externalId) => TestEvents.Message(sender, externalId, "about " + externalId, Now);
 
     /// <summary>Runs a processor on <paramref name="queue"/> until it is idle; returns the external ids handled, in order.</summary>
     private static async Task<IReadOnlyList<string>> Drain(InProcessInboundQueue queue, Func<InboundEvent, Task>? behaviour = null)

@@ -3,7 +3,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Local;
 
-namespace InboxServerless.Azure.Tests.Local;
+namespace InboxServerless.Local.Tests;
 
 public sealed class InProcessInboundQueueTests
 {
@@ -23,17 +23,7 @@ public sealed class InProcessInboundQueueTests
         });
 
     /// <summary>A Messenger message: the sender is the session, the external id makes the message id.</summary>
-    private static InboundEvent Event(string sender, string externalId) => new()
-    {
-        Channel = ChannelKind.Messenger,
-        Type = InboundEventType.Message,
-        BindingKey = "messenger:page-1",
-        ExternalId = externalId,
-        Sender = new InboundSender(sender),
-        Content = new InboundContent { Text = externalId },
-        SentAt = Now,
-        ReceivedAt = Now,
-    };
+    private static InboundEvent Event(string sender, string externalId) => TestEvents.Message(sender, externalId, externalId, Now);
 
     private static Task Idle(InProcessInboundQueue queue) => queue.WhenIdle(CancellationToken.None).WaitAsync(Patience);
 
