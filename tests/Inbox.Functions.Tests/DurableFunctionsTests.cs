@@ -2,6 +2,9 @@ using System.Reflection;
 using InboxServerless.Core.Application;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace InboxServerless.Functions.Tests;
 
@@ -38,6 +41,27 @@ public sealed class DurableFunctionsTests
         ];
         Assert.Equal(activities.Order(StringComparer.Ordinal), DurableTasks.Activities.Select(t => t.Name));
         Assert.Equal(["RouteInboundEvent", "SetupWizard"], DurableTasks.Orchestrators.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task A_wrapper_runs_its_activity_from_the_invocations_services_with_its_cancellation()
+    {
+        // Every activity Core declares is in the function app's composition (resolving builds no connection).
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cosmos:ConnectionString"] = "AccountEndpoint=https://127.0.0.1:1/;AccountKey=a2V5;",
+        }).Build();
+        await using var app = new ServiceCollection().AddLogging().AddInbox(configuration).BuildServiceProvider();
+        Assert.All(DurableTasks.Activities, activity => Assert.NotNull(app.GetRequiredService(activity)));
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var context = new Mock<FunctionContext>();
+        context.SetupGet(c => c.InstanceServices).Returns(new ServiceCollection().AddSingleton<Echo>().BuildServiceProvider());
+        context.SetupGet(c => c.CancellationToken).Returns(cancelled.Token);
+
+        Assert.Equal("hello", await Wrappers.Run("hello", context.Object));
+        await Assert.ThrowsAsync<TaskCanceledException>(() => Wrappers.Run("cancel me", context.Object));
     }
 
     [Fact]
@@ -114,7 +138,8 @@ public sealed class DurableFunctionsTests
 
     private sealed class Echo : DurableActivity<string, string>
     {
-        public override Task<string> Run(string input, CancellationToken ct) => Task.FromResult(input);
+        public override Task<string> Run(string input, CancellationToken ct) =>
+            input == "cancel me" ? Task.FromCanceled<string>(ct) : Task.FromResult(input);
     }
 
     private sealed class Wrappers
@@ -123,7 +148,8 @@ public sealed class DurableFunctionsTests
         public static Task<string> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) => Task.FromResult("");
 
         [Function(nameof(Echo))]
-        public static Task<string> Run([ActivityTrigger] string input) => Task.FromResult(input);
+        public static Task<string> Run([ActivityTrigger] string input, FunctionContext context) =>
+            context.Activity<Echo>().Run(input, context.CancellationToken);
     }
 
     private sealed class WrongWrappers

@@ -11,45 +11,45 @@ namespace InboxServerless.Functions.Routing;
 /// (without the source generator, which is not served here, a [Function] is written by hand). A test holds these to
 /// Core's list (tests/Inbox.Functions.Tests/DurableFunctionsTests.cs).
 /// </summary>
-public sealed class RoutingFunctions(
-    ResolveChannel resolveChannel,
-    FindConversation findConversation,
-    FindOrCreateContact findOrCreateContact,
-    AppendMessage appendMessage,
-    AssignConversation assignConversation,
-    CreateTicket createTicket,
-    GreetNewConversation greetNewConversation,
-    RecordConsent recordConsent,
-    NotifyUnassigned notifyUnassigned)
+public static class RoutingFunctions
 {
     [Function(nameof(RouteInboundEvent))]
     public static Task<RoutingResult> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new RouteInboundEvent().RunAsync(context, context.GetInput<InboundEvent>()!);
 
     [Function(nameof(ResolveChannel))]
-    public Task<RouteTarget?> ResolveChannel([ActivityTrigger] string bindingKey, CancellationToken ct) => resolveChannel.Run(bindingKey, ct);
+    public static Task<RouteTarget?> ResolveChannel([ActivityTrigger] string bindingKey, FunctionContext context) =>
+        context.Activity<ResolveChannel>().Run(bindingKey, context.CancellationToken);
 
     [Function(nameof(FindConversation))]
-    public Task<FoundThread> FindConversation([ActivityTrigger] RouteRequest request, CancellationToken ct) => findConversation.Run(request, ct);
+    public static Task<FoundThread> FindConversation([ActivityTrigger] RouteRequest request, FunctionContext context) =>
+        context.Activity<FindConversation>().Run(request, context.CancellationToken);
 
     [Function(nameof(FindOrCreateContact))]
-    public Task<string?> FindOrCreateContact([ActivityTrigger] RouteRequest request, CancellationToken ct) => findOrCreateContact.Run(request, ct);
+    public static Task<string?> FindOrCreateContact([ActivityTrigger] RouteRequest request, FunctionContext context) =>
+        context.Activity<FindOrCreateContact>().Run(request, context.CancellationToken);
 
     [Function(nameof(AppendMessage))]
-    public Task<Appended> AppendMessage([ActivityTrigger] AppendRequest request, CancellationToken ct) => appendMessage.Run(request, ct);
+    public static Task<Appended> AppendMessage([ActivityTrigger] AppendRequest request, FunctionContext context) =>
+        context.Activity<AppendMessage>().Run(request, context.CancellationToken);
 
     [Function(nameof(AssignConversation))]
-    public Task<string?> AssignConversation([ActivityTrigger] ConversationRef request, CancellationToken ct) => assignConversation.Run(request, ct);
+    public static Task<string?> AssignConversation([ActivityTrigger] ConversationRef request, FunctionContext context) =>
+        context.Activity<AssignConversation>().Run(request, context.CancellationToken);
 
     [Function(nameof(CreateTicket))]
-    public Task<TicketOutcome> CreateTicket([ActivityTrigger] ConversationRef request, CancellationToken ct) => createTicket.Run(request, ct);
+    public static Task<TicketOutcome> CreateTicket([ActivityTrigger] ConversationRef request, FunctionContext context) =>
+        context.Activity<CreateTicket>().Run(request, context.CancellationToken);
 
     [Function(nameof(GreetNewConversation))]
-    public Task<bool> GreetNewConversation([ActivityTrigger] ConversationRef request, CancellationToken ct) => greetNewConversation.Run(request, ct);
+    public static Task<bool> GreetNewConversation([ActivityTrigger] ConversationRef request, FunctionContext context) =>
+        context.Activity<GreetNewConversation>().Run(request, context.CancellationToken);
 
     [Function(nameof(RecordConsent))]
-    public Task<bool> RecordConsent([ActivityTrigger] RouteRequest request, CancellationToken ct) => recordConsent.Run(request, ct);
+    public static Task<bool> RecordConsent([ActivityTrigger] RouteRequest request, FunctionContext context) =>
+        context.Activity<RecordConsent>().Run(request, context.CancellationToken);
 
     [Function(nameof(NotifyUnassigned))]
-    public Task<bool> NotifyUnassigned([ActivityTrigger] ConversationRef request, CancellationToken ct) => notifyUnassigned.Run(request, ct);
+    public static Task<bool> NotifyUnassigned([ActivityTrigger] ConversationRef request, FunctionContext context) =>
+        context.Activity<NotifyUnassigned>().Run(request, context.CancellationToken);
 }

@@ -9,19 +9,21 @@ namespace InboxServerless.Functions.Setup;
 /// The setup wizard's orchestration and activities as Durable Functions: one line each, named by the Core class it runs.
 /// A test holds these to Core's list (tests/Inbox.Functions.Tests/DurableFunctionsTests.cs).
 /// </summary>
-public sealed class SetupWizardFunctions(
-    SetupWizardCreateInbox createInbox, SetupWizardConnectChannel connectChannel, SetupWizardDiscardInbox discardInbox)
+public static class SetupWizardFunctions
 {
     [Function(nameof(SetupWizard))]
     public static Task<WizardOutcome> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new SetupWizard().RunAsync(context, context.GetInput<WizardStart>()!);
 
     [Function(nameof(SetupWizardCreateInbox))]
-    public Task<WizardCreated> CreateInbox([ActivityTrigger] WizardCreation request, CancellationToken ct) => createInbox.Run(request, ct);
+    public static Task<WizardCreated> CreateInbox([ActivityTrigger] WizardCreation request, FunctionContext context) =>
+        context.Activity<SetupWizardCreateInbox>().Run(request, context.CancellationToken);
 
     [Function(nameof(SetupWizardConnectChannel))]
-    public Task<bool> ConnectChannel([ActivityTrigger] ChannelHandshake request, CancellationToken ct) => connectChannel.Run(request, ct);
+    public static Task<bool> ConnectChannel([ActivityTrigger] ChannelHandshake request, FunctionContext context) =>
+        context.Activity<SetupWizardConnectChannel>().Run(request, context.CancellationToken);
 
     [Function(nameof(SetupWizardDiscardInbox))]
-    public Task<bool> DiscardInbox([ActivityTrigger] WizardDiscard request, CancellationToken ct) => discardInbox.Run(request, ct);
+    public static Task<bool> DiscardInbox([ActivityTrigger] WizardDiscard request, FunctionContext context) =>
+        context.Activity<SetupWizardDiscardInbox>().Run(request, context.CancellationToken);
 }
