@@ -4,6 +4,7 @@ using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Messenger;
+using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Ports;
 using InboxServerless.Functions.Http;

@@ -2,6 +2,7 @@ using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Functions.Http;
+using InboxServerless.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,5 +1,6 @@
 using InboxServerless.Azure;
 using InboxServerless.Azure.Secrets;
+using InboxServerless.Azure.ServiceBus;
 using InboxServerless.Functions;
 using InboxServerless.Functions.Http;
 using Microsoft.Azure.Functions.Worker.Builder;

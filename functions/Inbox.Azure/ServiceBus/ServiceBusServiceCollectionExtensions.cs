@@ -6,7 +6,7 @@ using InboxServerless.Core.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InboxServerless.Azure;
+namespace InboxServerless.Azure.ServiceBus;
 
 public static class ServiceBusServiceCollectionExtensions
 {

@@ -1,3 +1,4 @@
+using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;

@@ -1,5 +1,5 @@
 // In the functions' own namespace, so that a function class anywhere under it uses them without a using directive.
-namespace InboxServerless.Functions;
+namespace InboxServerless.Functions.OpenApi;
 
 // What the OpenAPI document cannot read from a function's [Function] and [HttpTrigger] attributes, said beside them. The
 // path, method, path parameters, operation id, tag, security and the problem responses come from the code itself; these

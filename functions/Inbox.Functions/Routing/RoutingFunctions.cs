@@ -1,4 +1,5 @@
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Application.Routing.Activities;
 using InboxServerless.Core.Domain;
 using Microsoft.Azure.Functions.Worker;

@@ -3,6 +3,7 @@ using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 using InboxServerless.Functions.Http;
+using InboxServerless.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;

@@ -1,6 +1,7 @@
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Functions.Http;
+using InboxServerless.Functions.OpenApi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;

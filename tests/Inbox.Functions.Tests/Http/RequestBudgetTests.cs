@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InboxServerless.Functions.Tests;
+namespace InboxServerless.Functions.Tests.Http;
 
 /// <summary>
 /// The answers <see cref="RequestBudget"/> gives both hosts. The dev host's side is tested over HTTP

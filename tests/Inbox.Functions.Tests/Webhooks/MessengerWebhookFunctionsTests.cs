@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Functions.Webhooks;

@@ -3,7 +3,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Core.Rules;
 
-namespace InboxServerless.Core.Application;
+namespace InboxServerless.Core.Application.Routing;
 
 /// <summary>Where an inbound event goes: the inbox, its channel and that channel's routing.</summary>
 public sealed record RouteTarget(

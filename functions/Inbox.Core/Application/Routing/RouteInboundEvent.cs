@@ -3,7 +3,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 using Microsoft.DurableTask;
 
-namespace InboxServerless.Core.Application;
+namespace InboxServerless.Core.Application.Routing;
 
 public enum RoutingStatus { Routed, Dropped }
 

@@ -2,7 +2,7 @@ using InboxServerless.Core.Domain;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
-namespace InboxServerless.Core.Application;
+namespace InboxServerless.Core.Application.Routing;
 
 /// <summary>
 /// Starts the routing of a queued event and waits for it, so the queue message is completed only once the event is

@@ -1,6 +1,6 @@
 using InboxServerless.Core.Domain;
 
-namespace InboxServerless.Core.Application;
+namespace InboxServerless.Core.Application.Routing;
 
 // What the steps of RouteInboundEvent (Routing/Activities/) take and return: an activity's input and output travel as JSON.
 

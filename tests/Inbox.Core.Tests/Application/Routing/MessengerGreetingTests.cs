@@ -1,4 +1,5 @@
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 
 namespace InboxServerless.Core.Tests.Application.Routing;

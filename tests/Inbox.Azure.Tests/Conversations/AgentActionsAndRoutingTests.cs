@@ -2,6 +2,7 @@ using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Local;
@@ -9,7 +10,7 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
-namespace InboxServerless.Azure.Tests;
+namespace InboxServerless.Azure.Tests.Conversations;
 
 /// <summary>
 /// What agents do to conversations (assign, unassign, close, reopen) mixed with routing of new and follow-up e-mails:

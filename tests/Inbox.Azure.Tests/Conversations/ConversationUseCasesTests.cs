@@ -3,7 +3,7 @@ using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 
-namespace InboxServerless.Azure.Tests;
+namespace InboxServerless.Azure.Tests.Conversations;
 
 /// <summary>The agents' use cases over the Cosmos stores: listing with filters and pages, assigning, closing.</summary>
 [Collection(CosmosCollection.Name)]

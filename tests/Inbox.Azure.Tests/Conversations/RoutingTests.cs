@@ -9,6 +9,7 @@ using InboxServerless.Azure.Secrets;
 using InboxServerless.Azure.Tests.Messenger;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Messenger;
+using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Application.Routing.Activities;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
@@ -17,7 +18,7 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
-namespace InboxServerless.Azure.Tests;
+namespace InboxServerless.Azure.Tests.Conversations;
 
 /// <summary>The routing orchestration on the Durable Task engine, in process, over the Cosmos emulator.</summary>
 [Collection(CosmosCollection.Name)]

@@ -7,7 +7,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Moq;
 
-namespace InboxServerless.Azure.Tests;
+namespace InboxServerless.Azure.Tests.Conversations;
 
 /// <summary>An agent's reply on a Messenger conversation, over the Cosmos stores, with Meta mocked at its port.</summary>
 [Collection(CosmosCollection.Name)]
