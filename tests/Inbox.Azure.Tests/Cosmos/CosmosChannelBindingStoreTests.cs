@@ -3,11 +3,11 @@ using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
 
-namespace InboxServerless.Azure.Tests;
+namespace InboxServerless.Azure.Tests.Cosmos;
 
 /// <summary>The connect and disconnect use cases over the real Cosmos adapters: uniqueness of external ids under races.</summary>
 [Collection(CosmosCollection.Name)]
-public sealed class ChannelBindingTests(CosmosFixture cosmos) : IDisposable
+public sealed class CosmosChannelBindingStoreTests(CosmosFixture cosmos) : IDisposable
 {
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));

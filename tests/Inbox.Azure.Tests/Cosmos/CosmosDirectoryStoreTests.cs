@@ -1,10 +1,10 @@
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Core.Domain;
 
-namespace InboxServerless.Azure.Tests;
+namespace InboxServerless.Azure.Tests.Cosmos;
 
 [Collection(CosmosCollection.Name)]
-public sealed class DirectoryStoreTests(CosmosFixture cosmos) : IDisposable
+public sealed class CosmosDirectoryStoreTests(CosmosFixture cosmos) : IDisposable
 {
     private readonly CosmosContainers containers = cosmos.NewDatabase();
 

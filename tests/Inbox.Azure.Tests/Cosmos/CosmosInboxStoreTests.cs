@@ -1,10 +1,10 @@
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Core.Domain;
 
-namespace InboxServerless.Azure.Tests;
+namespace InboxServerless.Azure.Tests.Cosmos;
 
 [Collection(CosmosCollection.Name)]
-public sealed class InboxStoreTests(CosmosFixture cosmos) : IDisposable
+public sealed class CosmosInboxStoreTests(CosmosFixture cosmos) : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private readonly CosmosContainers containers = cosmos.NewDatabase();
