@@ -28,10 +28,12 @@ public sealed partial class MessengerGraphOptions
     public bool AppSecretProof { get; set; }
 
     /// <summary><c>https://graph.facebook.com/v23.0/</c> (a method, so that the configuration binder leaves it alone).</summary>
+    public bool HasGraphVersion => VersionPattern().IsMatch(GraphVersion.Trim());
+
     public Uri GraphBaseUri()
     {
         var version = GraphVersion.Trim();
-        if (!VersionPattern().IsMatch(version))
+        if (!HasGraphVersion)
             throw new InvalidOperationException($"Messenger:GraphVersion '{GraphVersion}' is not a Graph API version such as v23.0.");
         if (!version.StartsWith('v')) version = "v" + version;
         return new Uri(new Uri(GraphBaseUrl.EndsWith('/') ? GraphBaseUrl : GraphBaseUrl + "/"), version + "/");

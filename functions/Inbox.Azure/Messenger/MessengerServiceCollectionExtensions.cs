@@ -13,12 +13,13 @@ public static class MessengerServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMessengerGraphApi(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(MessengerGraphOptions.Section).Get<MessengerGraphOptions>() ?? new MessengerGraphOptions();
-        options.GraphBaseUri(); // a wrong version fails at start, not at the first send
-        services.AddSingleton(options);
-        services.AddSingleton<IMessengerApi>(_ => new MessengerGraphApi(
+        // A wrong version fails when the host starts, not at the first send.
+        services.AddSettings<MessengerGraphOptions>(configuration.GetSection(MessengerGraphOptions.Section))
+            .Validate(options => options.HasGraphVersion, "Messenger:GraphVersion is not a Graph API version such as v23.0.")
+            .ValidateOnStart();
+        services.AddSingleton<IMessengerApi>(sp => new MessengerGraphApi(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
-            options));
+            sp.GetRequiredService<MessengerGraphOptions>()));
         return services;
     }
 }

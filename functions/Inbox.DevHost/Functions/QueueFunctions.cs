@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Blobs;
+using InboxServerless.Azure;
 using InboxServerless.Azure.ServiceBus;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
@@ -235,8 +236,8 @@ public static class InProcessQueueServices
     public static IServiceCollection AddInProcessQueue(this IServiceCollection services, IConfiguration configuration,
         IReadOnlyList<FunctionDescriptor> functions)
     {
-        var options = configuration.GetSection("DevHost:Queue").Get<InProcessQueueOptions>() ?? new InProcessQueueOptions();
-        services.AddSingleton(sp => new InProcessInboundQueue(sp.GetRequiredService<TimeProvider>(), options));
+        services.AddSettings<InProcessQueueOptions>(configuration.GetSection("DevHost:Queue"));
+        services.AddSingleton(sp => new InProcessInboundQueue(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InProcessQueueOptions>()));
         services.AddSingleton<IInboundQueue>(sp => sp.GetRequiredService<InProcessInboundQueue>());
 
         // The consumer reads events with the Service Bus adapter's reader; in process nothing is claim-checked.

@@ -3,6 +3,7 @@ using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace InboxServerless.Azure.Tests.Messenger;
 
@@ -36,10 +37,12 @@ public sealed class MessengerCompositionTests
     }
 
     [Fact]
-    public void A_wrong_graph_version_fails_at_registration()
+    public void A_wrong_graph_version_fails_when_the_host_starts()
     {
-        Assert.Throws<InvalidOperationException>(() =>
-            new ServiceCollection().AddMessengerGraphApi(Configuration(new() { ["Messenger:GraphVersion"] = "latest" })));
+        using var provider = new ServiceCollection().AddMessengerGraphApi(Configuration(new() { ["Messenger:GraphVersion"] = "latest" }))
+            .BuildServiceProvider();
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IMessengerApi>());
     }
 
     [Fact]
