@@ -33,12 +33,7 @@ public sealed class InboundRoutingTests(DevHostFixture host)
     /// <summary>Alice and Bob have paid seats, Carol has none; an inbox whose team e-mail assigns to them and makes tickets.</summary>
     private async Task<string> EmailInboxWithAssignmentAndTickets(HttpClient admin)
     {
-        await admin.Send(HttpMethod.Put, "api/directory/users/alice", """{"name":"Alice Martin","email":"alice@contoso.com","hasPaidSeat":true}""")
-            .Expect(HttpStatusCode.OK);
-        await admin.Send(HttpMethod.Put, "api/directory/users/bob", """{"name":"Bob Stone","email":"bob@contoso.com","hasPaidSeat":true}""")
-            .Expect(HttpStatusCode.OK);
-        await admin.Send(HttpMethod.Put, "api/directory/users/carol", """{"name":"Carol Vance","email":"carol@contoso.com"}""")
-            .Expect(HttpStatusCode.OK);
+        await admin.AddPeople("alice", "bob", "carol");
         await admin.Send(HttpMethod.Put, "api/directory/teams/support", """{"name":"Support","memberIds":["bob","carol"]}""")
             .Expect(HttpStatusCode.OK);
 

@@ -229,7 +229,7 @@ public sealed class MessengerWebhookTests(DevHostFixture host)
     public async Task A_batch_of_two_pages_stores_every_item_of_the_connected_page_and_drops_the_other_page()
     {
         var (pageId, inboxId) = await PageInbox();
-        var unknownPage = NewPageId();
+        var unknownPage = Scenarios.NewPageId();
         var psid = NewPsid();
         var stranger = NewPsid();
         var (m1, m2, m3, m4, m5) = (NewMid(), NewMid(), NewMid(), NewMid(), NewMid());
@@ -287,7 +287,7 @@ public sealed class MessengerWebhookTests(DevHostFixture host)
     [Fact]
     public async Task A_delivery_only_for_pages_no_inbox_holds_is_acknowledged_and_queues_nothing()
     {
-        var unknownPage = NewPageId();
+        var unknownPage = Scenarios.NewPageId();
         var body = Ascii(Delivery(Entry(unknownPage, T0, Text(unknownPage, NewPsid(), T0, NewMid(), "Hello?"))));
 
         using var watch = Watch(unknownPage);
@@ -372,23 +372,8 @@ public sealed class MessengerWebhookTests(DevHostFixture host)
     private async Task<(string PageId, string InboxId)> PageInbox()
     {
         using var admin = host.Admin(account);
-        await admin.Send(HttpMethod.Put, "api/directory/users/alice", """{"name":"Alice Martin","email":"alice@contoso.com","hasPaidSeat":true}""")
-            .Expect(HttpStatusCode.OK);
-        await admin.Send(HttpMethod.Put, "api/directory/users/bob", """{"name":"Bob Stone","email":"bob@contoso.com","hasPaidSeat":true}""")
-            .Expect(HttpStatusCode.OK);
-        await admin.Send(HttpMethod.Put, "api/directory/users/carol", """{"name":"Carol Vance","email":"carol@contoso.com"}""")
-            .Expect(HttpStatusCode.OK);
-        var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Social","members":{"everyone":true}}""")
-            .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
-        var pageId = NewPageId();
-        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
-            {"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Contoso Bikes",
-             "routing":{"assignment":{"mode":"specific","userIds":["alice"]}}
-            }
-            """).Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
-        // A page routes once proven: its admin's token, confirmed by Meta's stand-in.
-        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK);
-        return (pageId, inboxId);
+        await admin.AddPeople("alice", "bob", "carol");
+        return await admin.AddPageInbox("Social", """{"assignment":{"mode":"specific","userIds":["alice"]}}""");
     }
 
     private async Task<Conversation> OnlyConversation(string inboxId)
@@ -437,7 +422,6 @@ public sealed class MessengerWebhookTests(DevHostFixture host)
 
     private static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
-    private static string NewPageId() => Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
 
     private static string NewPsid() => Random.Shared.NextInt64(1_000_000_000_000_000, 9_999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -173,18 +172,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>An inbox with a Messenger page whose conversations go to Alice (connecting it this way calls nobody).</summary>
     private static async Task<(string PageId, string InboxId)> PageInbox(HttpClient admin)
     {
-        await admin.Send(HttpMethod.Put, "api/directory/users/alice", """{"name":"Alice Martin","email":"alice@contoso.com","hasPaidSeat":true}""")
-            .Expect(HttpStatusCode.OK);
-        var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Burst","members":{"everyone":true}}""")
-            .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
-        var pageId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
-            {"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Contoso Bikes",
-             "routing":{"assignment":{"mode":"specific","userIds":["alice"]}}
-            }
-            """).Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
-        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK); // a page routes once proven
-        return (pageId, inboxId);
+        await admin.AddPeople("alice");
+        return await admin.AddPageInbox("Burst", """{"assignment":{"mode":"specific","userIds":["alice"]}}""");
     }
 
     private sealed record Stored(IReadOnlyList<string> Messages, IReadOnlyDictionary<string, int> ConversationsBySender);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
@@ -219,22 +218,10 @@ public sealed class FaultInjectionTests(FaultHostFixture host, ITestOutputHelper
     private async Task<(string PageId, string InboxId)> PageInbox()
     {
         using var admin = host.Admin(account);
-        await admin.Send(HttpMethod.Put, "api/directory/users/alice", """{"name":"Alice Martin","email":"alice@contoso.com","hasPaidSeat":true}""")
-            .Expect(HttpStatusCode.OK);
-        await admin.Send(HttpMethod.Put, "api/directory/users/bob", """{"name":"Bob Stone","email":"bob@contoso.com","hasPaidSeat":true}""")
-            .Expect(HttpStatusCode.OK);
-        var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Social","members":{"everyone":true}}""")
-            .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
-        var pageId = Random.Shared.NextInt64(100_000_000_000_000, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture);
-        var channelId = (await (await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$"""
-            {"kind":"messenger","pageId":"{{{pageId}}}","pageName":"Contoso Bikes",
-             "routing":{"assignment":{"mode":"specific","userIds":["alice","bob"]},
-                        "tickets":{"pipeline":"support","status":"new","priority":"high"}}
-            }
-            """).Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
-        // A page routes once proven: its admin's token, confirmed by Meta's stand-in.
-        await admin.ProvePage(inboxId, channelId).Expect(HttpStatusCode.OK);
-        return (pageId, inboxId);
+        await admin.AddPeople("alice", "bob");
+        return await admin.AddPageInbox("Social", """
+            {"assignment":{"mode":"specific","userIds":["alice","bob"]},"tickets":{"pipeline":"support","status":"new","priority":"high"}}
+            """);
     }
 
     /// <summary>string.GetHashCode differs between runs; this does not, so a run's crashes can be reproduced.</summary>
