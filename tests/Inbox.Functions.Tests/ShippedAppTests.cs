@@ -4,8 +4,8 @@ using InboxServerless.Functions.Tests.OpenApi;
 namespace InboxServerless.Functions.Tests;
 
 /// <summary>
-/// The function app ships no dev-only code: the in-process queue and the emulator launcher (Inbox.Local) and the dev host
-/// are referenced only by the dev host and the tests.
+/// What the function app ships: no dev-only code (the in-process queue and the emulator launcher, Inbox.Local, and the
+/// dev host are referenced only by the dev host and the tests), and no store SDK in its triggers.
 /// </summary>
 public sealed class ShippedAppTests
 {
@@ -37,6 +37,11 @@ public sealed class ShippedAppTests
                  ns.EndsWith(".Local", StringComparison.Ordinal)));
         }
     }
+
+    /// <summary>The store's SDK stays inside its adapter: its errors reach the triggers as the ports' own terms.</summary>
+    [Fact]
+    public void The_function_app_does_not_reference_the_cosmos_sdk() =>
+        Assert.DoesNotContain(typeof(Composition).Assembly.GetReferencedAssemblies(), a => a.Name!.StartsWith("Microsoft.Azure.Cosmos", StringComparison.Ordinal));
 
     /// <summary>The app's assembly and the assemblies of ours it references, directly or not.</summary>
     private static IEnumerable<Assembly> Ours(Assembly app)
