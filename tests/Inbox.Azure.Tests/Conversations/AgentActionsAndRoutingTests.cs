@@ -27,7 +27,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly FakeTimeProvider clock = new(T0);
     private DurableTaskTestHost host = null!;
-    private ConversationUseCases desk = null!;
+    private ConversationUseCases useCases = null!;
     private CosmosConversationStore conversations = null!;
     private string inboxId = null!;
 
@@ -48,7 +48,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
                 .AddSingleton(sp => ActivatorUtilities.CreateInstance<InboxUseCases>(sp))
                 .AddSingleton(sp => ActivatorUtilities.CreateInstance<ConversationUseCases>(sp)),
         });
-        desk = host.Services.GetRequiredService<ConversationUseCases>();
+        useCases = host.Services.GetRequiredService<ConversationUseCases>();
         conversations = new CosmosConversationStore(containers);
         var directory = new CosmosDirectoryStore(containers);
         await directory.Save(new User("ann", Account, "Ann", "ann@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
@@ -98,7 +98,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     public async Task After_an_unassign_new_conversations_are_still_assigned()
     {
         var first = await Route("one@customer.test", "<one@customer.test>");
-        var unassigned = await desk.Assign(Ann, inboxId, first.ConversationId!, new AssigneeChange(null), null, default);
+        var unassigned = await useCases.Assign(Ann, inboxId, first.ConversationId!, new AssigneeChange(null), null, default);
         clock.SetUtcNow(T0.AddMinutes(1));
 
         var second = await Route("two@customer.test", "<two@customer.test>");
@@ -115,7 +115,7 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
         var first = await Route("one@customer.test", "<one@customer.test>");
         clock.SetUtcNow(T0.AddMinutes(1));
         var second = await Route("two@customer.test", "<two@customer.test>");
-        await desk.Assign(Ann, inboxId, second.ConversationId!, new AssigneeChange(null), null, default);
+        await useCases.Assign(Ann, inboxId, second.ConversationId!, new AssigneeChange(null), null, default);
 
         var load = await conversations.AssignmentLoad(inboxId, default);
 
@@ -127,8 +127,8 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     public async Task A_member_without_a_paid_seat_can_be_assigned_by_hand_but_never_by_routing()
     {
         var routed = await Route("one@customer.test", "<one@customer.test>");
-        var byHand = await desk.Assign(Ann, inboxId, routed.ConversationId!, new AssigneeChange("cy"), null, default);
-        var byCy = await desk.Assign(new Caller(Account, "cy", new HashSet<Role> { Role.Member }), inboxId, routed.ConversationId!,
+        var byHand = await useCases.Assign(Ann, inboxId, routed.ConversationId!, new AssigneeChange("cy"), null, default);
+        var byCy = await useCases.Assign(new Caller(Account, "cy", new HashSet<Role> { Role.Member }), inboxId, routed.ConversationId!,
             new AssigneeChange("ann"), null, default);
 
         Assert.Contains(routed.AssigneeId, PaidCandidates);
@@ -143,9 +143,9 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
     {
         var routed = await Route("one@customer.test", "<one@customer.test>");
         clock.SetUtcNow(T0.AddMinutes(1));
-        await desk.Close(Ann, inboxId, routed.ConversationId!, null, default);
+        await useCases.Close(Ann, inboxId, routed.ConversationId!, null, default);
 
-        var reopened = await desk.Reopen(Ann, inboxId, routed.ConversationId!, null, default);
+        var reopened = await useCases.Reopen(Ann, inboxId, routed.ConversationId!, null, default);
 
         Assert.Equal((ConversationStatus.Open, (DateTimeOffset?)null), (reopened.Value!.Value.Status, reopened.Value.Value.ClosedAt));
     }
@@ -195,17 +195,17 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
                 {
                     string?[] who = ["ann", "bob", "cy", null];
                     var assignee = who[random.Next(who.Length)];
-                    var assigned = await desk.Assign(Ann, inboxId, target!.Id, new AssigneeChange(assignee), null, default);
+                    var assigned = await useCases.Assign(Ann, inboxId, target!.Id, new AssigneeChange(assignee), null, default);
                     Assert.True(assigned.IsSuccess, $"{trace}: {assigned.Problem?.Detail}");
                     target.AssigneeId = assignee;
                     break;
                 }
                 case 4:
-                    Assert.True((await desk.Close(Ann, inboxId, target!.Id, null, default)).IsSuccess, trace);
+                    Assert.True((await useCases.Close(Ann, inboxId, target!.Id, null, default)).IsSuccess, trace);
                     target.Closed = true;
                     break;
                 default:
-                    Assert.True((await desk.Reopen(Ann, inboxId, target!.Id, null, default)).IsSuccess, trace);
+                    Assert.True((await useCases.Reopen(Ann, inboxId, target!.Id, null, default)).IsSuccess, trace);
                     target.Closed = false;
                     break;
             }

@@ -12,7 +12,7 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
     private readonly CosmosContainers containers = cosmos.NewDatabase();
     private readonly FakeTimeProvider clock = new(T0);
-    private ConversationUseCases desk = null!;
+    private ConversationUseCases useCases = null!;
     private CosmosConversationStore conversations = null!;
     private string inboxId = null!;
 
@@ -23,7 +23,7 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
         var inboxes = new CosmosInboxStore(containers);
         var directory = new CosmosDirectoryStore(containers);
         conversations = new CosmosConversationStore(containers);
-        desk = new ConversationUseCases(inboxes, directory, conversations, new CosmosTicketStore(containers), clock);
+        useCases = new ConversationUseCases(inboxes, directory, conversations, new CosmosTicketStore(containers), clock);
         await directory.Save(new User("ann", "acme", "Ann", "ann@acme.test", true, false), default);
         await directory.Save(new User("bob", "acme", "Bob", "bob@acme.test", true, false), default);
         await directory.Save(new User("cy", "acme", "Cy", "cy@acme.test", false, false), default);
@@ -55,13 +55,13 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
         string? token = null;
         do
         {
-            var page = (await desk.List(As("ann"), inboxId, new ConversationFilter(), 2, token, default)).Value!;
+            var page = (await useCases.List(As("ann"), inboxId, new ConversationFilter(), 2, token, default)).Value!;
             all.AddRange(page.Items.Select(c => c.Value.Id));
             token = page.ContinuationToken;
         }
         while (token is not null);
 
-        var anns = (await desk.List(As("ann"), inboxId, new ConversationFilter(AssigneeId: "ann"), 50, null, default)).Value!;
+        var anns = (await useCases.List(As("ann"), inboxId, new ConversationFilter(AssigneeId: "ann"), 50, null, default)).Value!;
 
         Assert.Equal(["c4", "c3", "c2", "c1", "c0"], all);
         Assert.Equal(["c4", "c2", "c0"], anns.Items.Select(c => c.Value.Id));
@@ -70,10 +70,10 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
     [Fact]
     public async Task Assigns_only_to_members_of_the_inbox_with_or_without_a_paid_seat()
     {
-        var assigned = await desk.Assign(As("bob"), inboxId, "c1", new AssigneeChange("bob"), null, default);
-        var unpaid = await desk.Assign(As("bob"), inboxId, "c1", new AssigneeChange("cy"), null, default);
-        var outsider = await desk.Assign(As("bob"), inboxId, "c1", new AssigneeChange("eve"), null, default);
-        var unassigned = await desk.Assign(As("bob"), inboxId, "c0", new AssigneeChange(null), null, default);
+        var assigned = await useCases.Assign(As("bob"), inboxId, "c1", new AssigneeChange("bob"), null, default);
+        var unpaid = await useCases.Assign(As("bob"), inboxId, "c1", new AssigneeChange("cy"), null, default);
+        var outsider = await useCases.Assign(As("bob"), inboxId, "c1", new AssigneeChange("eve"), null, default);
+        var unassigned = await useCases.Assign(As("bob"), inboxId, "c0", new AssigneeChange(null), null, default);
 
         Assert.Equal("bob", assigned.Value!.Value.AssigneeId);
         Assert.Equal("cy", unpaid.Value!.Value.AssigneeId);
@@ -84,10 +84,10 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
     [Fact]
     public async Task Only_members_act_and_other_accounts_see_nothing()
     {
-        var nonMemberAdmin = await desk.Close(As("eve", Role.AccountAdmin), inboxId, "c1", null, default);
-        var nonMemberAdminReads = await desk.Get(As("eve", Role.AccountAdmin), inboxId, "c1", default);
-        var stranger = await desk.Get(new Caller("globex", "ann", new HashSet<Role> { Role.Member, Role.AccountAdmin }), inboxId, "c1", default);
-        var nonMember = await desk.List(As("eve"), inboxId, new ConversationFilter(), null, null, default);
+        var nonMemberAdmin = await useCases.Close(As("eve", Role.AccountAdmin), inboxId, "c1", null, default);
+        var nonMemberAdminReads = await useCases.Get(As("eve", Role.AccountAdmin), inboxId, "c1", default);
+        var stranger = await useCases.Get(new Caller("globex", "ann", new HashSet<Role> { Role.Member, Role.AccountAdmin }), inboxId, "c1", default);
+        var nonMember = await useCases.List(As("eve"), inboxId, new ConversationFilter(), null, null, default);
 
         Assert.Equal(ProblemKind.Forbidden, nonMemberAdmin.Problem?.Kind);
         Assert.True(nonMemberAdminReads.IsSuccess);
@@ -98,17 +98,17 @@ public sealed class ConversationUseCasesTests(CosmosFixture cosmos) : IAsyncLife
     [Fact]
     public async Task Close_and_reopen_with_a_guarded_version()
     {
-        var read = (await desk.Get(As("ann"), inboxId, "c3", default)).Value!;
+        var read = (await useCases.Get(As("ann"), inboxId, "c3", default)).Value!;
         clock.SetUtcNow(T0.AddHours(1));
 
-        var closed = await desk.Close(As("ann"), inboxId, "c3", read.ETag, default);
-        var stale = await desk.Reopen(As("ann"), inboxId, "c3", read.ETag, default);
-        var reopened = await desk.Reopen(As("ann"), inboxId, "c3", null, default);
+        var closed = await useCases.Close(As("ann"), inboxId, "c3", read.ETag, default);
+        var stale = await useCases.Reopen(As("ann"), inboxId, "c3", read.ETag, default);
+        var reopened = await useCases.Reopen(As("ann"), inboxId, "c3", null, default);
 
         Assert.Equal((ConversationStatus.Closed, T0.AddHours(1)), (closed.Value!.Value.Status, closed.Value.Value.ClosedAt));
         Assert.Equal(ProblemKind.PreconditionFailed, stale.Problem?.Kind);
         Assert.Equal(ConversationStatus.Open, reopened.Value!.Value.Status);
-        Assert.Single((await desk.List(As("ann"), inboxId, new ConversationFilter(ConversationStatus.Open, "ann"), 50, null, default)).Value!.Items,
+        Assert.Single((await useCases.List(As("ann"), inboxId, new ConversationFilter(ConversationStatus.Open, "ann"), 50, null, default)).Value!.Items,
             c => c.Value.Id == "c4");
     }
 }

@@ -19,7 +19,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     private readonly Mock<IMessengerApi> meta = new(MockBehavior.Strict);
     private int sends;
     private readonly InMemorySecretStore secrets = new();
-    private ConversationUseCases desk = null!;
+    private ConversationUseCases useCases = null!;
     private CosmosConversationStore conversations = null!;
     private static readonly Caller Agent = new("acme", "ann", new HashSet<Role> { Role.Member });
 
@@ -30,7 +30,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
             new SendResult.Sent($"m_{++sends}", psid));
         var inboxes = new CosmosInboxStore(containers);
         conversations = new CosmosConversationStore(containers);
-        desk = new ConversationUseCases(inboxes, new CosmosDirectoryStore(containers), conversations, new CosmosTicketStore(containers), clock,
+        useCases = new ConversationUseCases(inboxes, new CosmosDirectoryStore(containers), conversations, new CosmosTicketStore(containers), clock,
             new MessengerReplies(meta.Object, secrets, clock, new MessengerRetryPolicy { Delay = (_, _) => Task.CompletedTask }));
         var inbox = Inbox.Create("inbox-1", "acme", new InboxSettings { Name = "Messenger" }, T0)
             .WithChannel(new Channel("page-channel", new MessengerChannel { PageId = "4242", PageName = "Acme" }, T0), T0);
@@ -54,7 +54,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         clock.SetUtcNow(T0.AddHours(23).AddMinutes(59).AddSeconds(59));
 
-        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default);
+        var reply = await useCases.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default);
 
         Assert.True(reply.IsSuccess, reply.Problem?.Detail);
         var sent = Assert.Single(meta.Sends());
@@ -67,11 +67,11 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task A_reply_whose_echo_was_routed_first_keeps_its_author_and_delivery()
     {
-        // Meta's echo of the reply (mid m_1, the fake's first) reached routing before the desk stored the reply.
+        // Meta's echo of the reply (mid m_1, the fake's first) reached routing before the use case stored the reply.
         await conversations.AddMessage(new Message(Message.IdFor(ChannelKind.Messenger, "m_1"), "inbox-1", "conv-1", "m_1",
             MessageDirection.Outgoing, null, "On it!", null, [], T0), default);
 
-        Assert.True((await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default)).IsSuccess);
+        Assert.True((await useCases.Reply(Agent, "inbox-1", "conv-1", new NewReply("On it!"), default)).IsSuccess);
 
         var stored = (await conversations.Messages("inbox-1", "conv-1", default)).Single();
         Assert.Equal(("ann", DeliveryStatus.Sent), (stored.SenderId, stored.Delivery?.Status));
@@ -82,7 +82,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         clock.SetUtcNow(T0.AddDays(1));
 
-        Assert.True((await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Sorry for the wait"), default)).IsSuccess);
+        Assert.True((await useCases.Reply(Agent, "inbox-1", "conv-1", new NewReply("Sorry for the wait"), default)).IsSuccess);
         Assert.Equal(MessengerSendMode.HumanAgent, Assert.Single(meta.Sends()).Mode);
     }
 
@@ -91,7 +91,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         clock.SetUtcNow(T0.AddDays(7).AddSeconds(1));
 
-        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hello?"), default);
+        var reply = await useCases.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hello?"), default);
 
         Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
         Assert.Contains("2026-12-02T09:00:00Z", reply.Problem!.Title + reply.Problem.Detail);
@@ -104,7 +104,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         meta.OnSend().ReturnsAsync(new SendResult.Failed(new MessengerError(MessengerErrorKind.UserUnavailable, "This person isn't available right now.", 400, 551, 1545041, "trace")));
 
-        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hi"), default);
+        var reply = await useCases.Reply(Agent, "inbox-1", "conv-1", new NewReply("Hi"), default);
 
         Assert.False(reply.IsSuccess);
         Assert.Equal(nameof(MessengerErrorKind.UserUnavailable), (await conversations.Messages("inbox-1", "conv-1", default)).Single().Delivery!.Failure);
@@ -117,7 +117,7 @@ public sealed class MessengerReplyTests(CosmosFixture cosmos) : IAsyncLifetime
         var inbox = (await inboxes.Find("acme", "inbox-1", default))!;
         Assert.True((await inboxes.Replace(inbox.Value.WithoutChannel("page-channel", T0), inbox.ETag, default)).IsSuccess);
 
-        var reply = await desk.Reply(Agent, "inbox-1", "conv-1", new NewReply("Still there?"), default);
+        var reply = await useCases.Reply(Agent, "inbox-1", "conv-1", new NewReply("Still there?"), default);
 
         Assert.Equal(ProblemKind.Conflict, reply.Problem?.Kind);
         Assert.Contains("disconnected", reply.Problem!.Detail);

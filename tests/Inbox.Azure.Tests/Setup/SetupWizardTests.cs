@@ -31,7 +31,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     private FlakyInboxStore inboxStore = null!;
     private DurableTaskTestHost host = null!;
     private InboxUseCases admin = null!;
-    private SetupWizardUseCases desk = null!;
+    private SetupWizardUseCases wizards = null!;
 
     private DurableTaskClient Client => host.Client;
 
@@ -57,7 +57,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
             },
         });
         admin = host.Services.GetRequiredService<InboxUseCases>();
-        desk = Desk(TimeSpan.FromMinutes(10));
+        wizards = Desk(TimeSpan.FromMinutes(10));
         var directory = new CosmosDirectoryStore(containers);
         await directory.Save(new User("ann", Account, "Ann", "ann@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
         await directory.Save(new User("bob", Account, "Bob", "bob@acme.test", HasPaidSeat: true, IsSuperAdmin: false), default);
@@ -81,7 +81,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
 
     private async Task<string> Start()
     {
-        var started = await desk.Start(Client, Admin, default);
+        var started = await wizards.Start(Client, Admin, default);
         Assert.True(started.IsSuccess, started.Problem?.Title);
         Assert.StartsWith(SetupWizardUseCases.IdPrefix, started.Value!.Id);
         return started.Value.Id;
@@ -89,7 +89,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
 
     private async Task<WizardState> Step(string id, StepInput input, Caller? caller = null)
     {
-        var submitted = await desk.SubmitStep(Client, caller ?? Admin, id, input, default);
+        var submitted = await wizards.SubmitStep(Client, caller ?? Admin, id, input, default);
         Assert.True(submitted.IsSuccess, $"{submitted.Problem?.Title} {submitted.Problem?.Detail}");
         Assert.True(submitted.Value!.Settled, "The wizard did not apply the step in time.");
         return submitted.Value.State;
@@ -97,14 +97,14 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
 
     private async Task<Problem> Refused(string id, StepInput input, Caller? caller = null)
     {
-        var submitted = await desk.SubmitStep(Client, caller ?? Admin, id, input, default);
+        var submitted = await wizards.SubmitStep(Client, caller ?? Admin, id, input, default);
         Assert.False(submitted.IsSuccess, "The step was accepted.");
         return submitted.Problem!;
     }
 
     private async Task<WizardState> State(string id, Caller? caller = null)
     {
-        var state = await desk.Get(Client, caller ?? Admin, id, default);
+        var state = await wizards.Get(Client, caller ?? Admin, id, default);
         Assert.True(state.IsSuccess, state.Problem?.Title);
         return state.Value!;
     }
@@ -275,7 +275,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     [Fact]
     public async Task An_idle_wizard_expires_and_leaves_nothing()
     {
-        desk = Desk(TimeSpan.FromSeconds(2));
+        wizards = Desk(TimeSpan.FromSeconds(2));
         var id = await Start();
         await Step(id, new NameInput("Support"));
 
@@ -284,7 +284,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(WizardStatus.Expired, ended.ReadOutputAs<WizardOutcome>()!.Status);
         Assert.Empty(await Inboxes());
         // Gone: as if it never existed.
-        Assert.Equal(ProblemKind.NotFound, (await desk.Get(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await wizards.Get(Client, Admin, id, default)).Problem?.Kind);
         Assert.Equal(ProblemKind.NotFound, (await Refused(id, new NameInput("Again"))).Kind);
     }
 
@@ -294,18 +294,18 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         var id = await Start();
         await Step(id, new NameInput("Support"));
 
-        var cancelled = await desk.Cancel(Client, Admin, id, default);
+        var cancelled = await wizards.Cancel(Client, Admin, id, default);
 
         Assert.True(cancelled.Value!.Settled);
         Assert.Equal(WizardStatus.Cancelled, cancelled.Value.State.Status);
         Assert.Equal(WizardStatus.Cancelled, (await Ended(id)).ReadOutputAs<WizardOutcome>()!.Status);
         Assert.Empty(await Inboxes());
         // Gone: as if it never existed.
-        Assert.Equal(ProblemKind.NotFound, (await desk.Get(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await wizards.Get(Client, Admin, id, default)).Problem?.Kind);
         Assert.Equal(ProblemKind.NotFound, (await Refused(id, new MembersInput(InboxMembers.All))).Kind);
-        Assert.Equal(ProblemKind.NotFound, (await desk.Cancel(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await wizards.Cancel(Client, Admin, id, default)).Problem?.Kind);
         Assert.Equal(ProblemKind.NotFound,
-            (await desk.AuthorizeMessengerPage(Client, Admin, id, new PageAuthorization("EAAB-token"), default)).Problem?.Kind);
+            (await wizards.AuthorizeMessengerPage(Client, Admin, id, new PageAuthorization("EAAB-token"), default)).Problem?.Kind);
     }
 
     [Fact]
@@ -322,7 +322,7 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(SetupWizard.MaxAttempts, HandshakeCalls); // retried with backoff
         Assert.Single(await Inboxes()); // kept, so the next review only retries the handshake
 
-        var cancelled = await desk.Cancel(Client, Admin, id, default);
+        var cancelled = await wizards.Cancel(Client, Admin, id, default);
 
         Assert.Equal(WizardStatus.Cancelled, cancelled.Value!.State.Status);
         Assert.Empty(await Inboxes());
@@ -385,9 +385,9 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
         await Step(id, new ReviewInput(true));
 
         Assert.Equal(ProblemKind.Conflict, (await Refused(id, new ReviewInput(true))).Kind);
-        Assert.Equal(ProblemKind.Conflict, (await desk.Cancel(Client, Admin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.Conflict, (await wizards.Cancel(Client, Admin, id, default)).Problem?.Kind);
         Assert.Equal(ProblemKind.Conflict,
-            (await desk.AuthorizeMessengerPage(Client, Admin, id, new PageAuthorization("EAAB-token"), default)).Problem?.Kind);
+            (await wizards.AuthorizeMessengerPage(Client, Admin, id, new PageAuthorization("EAAB-token"), default)).Problem?.Kind);
         Assert.Single(await Inboxes());
     }
 
@@ -437,13 +437,13 @@ public sealed class SetupWizardTests(CosmosFixture cosmos) : IAsyncLifetime
     {
         var id = await Start();
 
-        Assert.Equal(ProblemKind.Forbidden, (await desk.Start(Client, Member, default)).Problem?.Kind);
-        Assert.Equal(ProblemKind.Forbidden, (await desk.Get(Client, Member, id, default)).Problem?.Kind);
-        Assert.Equal(ProblemKind.NotFound, (await desk.Get(Client, OtherAdmin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.Forbidden, (await wizards.Start(Client, Member, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.Forbidden, (await wizards.Get(Client, Member, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await wizards.Get(Client, OtherAdmin, id, default)).Problem?.Kind);
         Assert.Equal(ProblemKind.NotFound, (await Refused(id, new NameInput("Mine"), OtherAdmin)).Kind);
-        Assert.Equal(ProblemKind.NotFound, (await desk.Cancel(Client, OtherAdmin, id, default)).Problem?.Kind);
-        Assert.Equal(ProblemKind.NotFound, (await desk.Get(Client, Admin, "setup-ffffffffffffffffffffffffffffffff", default)).Problem?.Kind);
-        Assert.Equal(ProblemKind.NotFound, (await desk.Get(Client, Admin, "not-a-wizard", default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await wizards.Cancel(Client, OtherAdmin, id, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await wizards.Get(Client, Admin, "setup-ffffffffffffffffffffffffffffffff", default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.NotFound, (await wizards.Get(Client, Admin, "not-a-wizard", default)).Problem?.Kind);
         Assert.Equal(WizardStatus.Open, (await State(id)).Status);
     }
 
