@@ -78,6 +78,30 @@ public sealed partial class RepositoryReferenceTests
         Assert.True(missing.Count == 0, string.Join('\n', missing));
     }
 
+    [Fact]
+    public void Every_test_a_document_cites_exists()
+    {
+        var cited = 0;
+        var missing = new List<string>();
+        foreach (var file in Files.Where(f => f.EndsWith(".md", StringComparison.OrdinalIgnoreCase)))
+        {
+            var text = File.ReadAllText(Path.Combine(Root, file));
+            foreach (Match match in CitedTest().Matches(text))
+            {
+                cited++;
+                // A long test name may be cited by its beginning and an ellipsis.
+                var shortened = match.Index + match.Length < text.Length && text[match.Index + match.Length] == '…';
+                var path = Path.Combine(Root, "tests", match.Groups["file"].Value + ".cs");
+                if (!File.Exists(path)) missing.Add($"{file}: {match.Value}: no such test file");
+                else if (match.Groups["test"].Success && !File.ReadAllText(path).Contains(" " + match.Groups["test"].Value + (shortened ? "" : "("), StringComparison.Ordinal))
+                    missing.Add($"{file}: {match.Value}: no test {match.Groups["test"].Value} in it");
+            }
+        }
+
+        Assert.True(missing.Count == 0, string.Join('\n', missing));
+        Assert.True(cited >= 10, "Found too few cited tests: update this test's pattern.");
+    }
+
     /// <summary>Why a cited path (and section) is not in the repository; null when it is.</summary>
     private static string? Problem(string path, string? anchor)
     {
@@ -129,6 +153,10 @@ public sealed partial class RepositoryReferenceTests
     /// <summary>A path under docs, with or without a <c>#section</c>: <c>docs/&lt;file&gt;</c>, not inside a URL or a longer path.</summary>
     [GeneratedRegex(@"(?<![\w./-])(?<path>docs/[\w./-]*\w)(?:#(?<anchor>[\w-]+))?")]
     private static partial Regex DocsPath();
+
+    /// <summary>A test cited as <c>Inbox.X.Tests/Folder/FileTests</c>, maybe with <c>.Test_name</c> (or <c>.cs</c>).</summary>
+    [GeneratedRegex(@"(?<![\w./-])(?:tests/)?(?<file>Inbox\.\w+\.Tests/[\w/]*\w+Tests)(?:\.cs\b|\.(?<test>[A-Z]\w*))?")]
+    private static partial Regex CitedTest();
 
     /// <summary>A Markdown link or image: <c>[text](target)</c>, the target without a title.</summary>
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)(?:\s+""[^""]*"")?\)")]
