@@ -7,8 +7,8 @@ public static class ThreadRules
 {
     /// <summary>
     /// Messenger: one thread per person and page. Chat: one per visitor session. Forms: every submission is its own.
-    /// E-mail: the provider's conversation id when it gives one; otherwise the thread is found through
-    /// <c>In-Reply-To</c>/<c>References</c> (see <see cref="EmailReferences"/>), and failing that the message starts one.
+    /// E-mail: an answer to a message we hold joins that message's thread (see <see cref="EmailReferences"/>); otherwise
+    /// the provider's conversation id when it gives one, and failing that the message starts a thread.
     /// </summary>
     public static string ThreadKey(InboundEvent e) => e.Channel switch
     {
@@ -18,9 +18,12 @@ public static class ThreadRules
         _ => e.Thread.ConversationId is { } conversation ? $"email:conversation:{conversation}" : $"email:message:{e.ExternalId}",
     };
 
-    /// <summary>The earlier messages an e-mail answers, nearest first: its thread is theirs.</summary>
+    /// <summary>
+    /// The earlier messages an e-mail answers, nearest first: its thread is theirs. Read whatever the provider, so that a
+    /// reply through Office 365 to a thread that began as forwarded mail (which Graph knows under no conversation) joins it.
+    /// </summary>
     public static IReadOnlyList<string> EmailReferences(InboundEvent e) =>
-        e.Channel != ChannelKind.Email || e.Thread.ConversationId is not null
+        e.Channel != ChannelKind.Email
             ? []
             : [.. new[] { e.Thread.InReplyTo }.Concat(e.Thread.References.Reverse()).OfType<string>().Distinct()];
 

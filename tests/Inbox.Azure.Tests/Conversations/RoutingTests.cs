@@ -99,14 +99,15 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         Routing = routing,
     };
 
-    private static InboundEvent Mail(string to, string from, string messageId, DateTimeOffset sentAt, string? inReplyTo = null) => new()
+    private static InboundEvent Mail(
+        string to, string from, string messageId, DateTimeOffset sentAt, string? inReplyTo = null, string? graphConversationId = null) => new()
     {
         Channel = ChannelKind.Email,
         Type = InboundEventType.Message,
         BindingKey = new ChannelBindingKey(ChannelKind.Email, to).Value,
         ExternalId = messageId,
         Sender = new InboundSender(from, "Customer", from),
-        Thread = new ThreadHints { InReplyTo = inReplyTo },
+        Thread = new ThreadHints { InReplyTo = inReplyTo, ConversationId = graphConversationId },
         Content = new InboundContent { Subject = "Help", Text = $"text of {messageId}" },
         SentAt = sentAt,
         ReceivedAt = sentAt,
@@ -195,6 +196,26 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         Assert.Equal(first.ConversationId, reply.ConversationId);
         Assert.NotEqual(first.ConversationId, unrelated.ConversationId);
         Assert.Equal(2, (await conversations.Messages(inboxId, first.ConversationId!, default)).Count);
+    }
+
+    [Fact]
+    public async Task An_office_365_reply_to_a_thread_that_began_as_forwarded_mail_joins_it_and_graphs_next_messages_follow()
+    {
+        var (inboxId, _) = await Inbox(Email("mixed@acme.test", new Routing()));
+        var forwarded = await Route(Mail("mixed@acme.test", "jo@customer.test", "<a@customer.test>", T0));
+
+        // Graph gives the reply a conversation id it never gave the forwarded message: the reply still answers it.
+        var reply = await Route(Mail("mixed@acme.test", "jo@customer.test", "<b@customer.test>", T0.AddMinutes(5),
+            inReplyTo: "<a@customer.test>", graphConversationId: "AAQkADmixed"));
+        var next = await Route(Mail("mixed@acme.test", "jo@customer.test", "<c@customer.test>", T0.AddMinutes(9),
+            inReplyTo: "<b@customer.test>", graphConversationId: "AAQkADmixed"));
+        var newGraphThread = await Route(Mail("mixed@acme.test", "jo@customer.test", "<d@customer.test>", T0.AddMinutes(12),
+            graphConversationId: "AAQkADother"));
+
+        Assert.Equal(forwarded.ConversationId, reply.ConversationId);
+        Assert.Equal(forwarded.ConversationId, next.ConversationId);
+        Assert.NotEqual(forwarded.ConversationId, newGraphThread.ConversationId);
+        Assert.Equal(3, (await conversations.Messages(inboxId, forwarded.ConversationId!, default)).Count);
     }
 
     [Fact]
