@@ -91,6 +91,7 @@ public static class DevHostApp
             app.MapFunctions(functions);
             app.MapAdminTrigger();
             app.MapQueueAdmin();
+            app.MapOutbox();
             var built = app;
             app.Lifetime.ApplicationStarted.Register(() => LogStarted(built, functions, emulator?.Emulator));
             return app;

@@ -77,6 +77,35 @@ public sealed class InboundRoutingTests(DevHostFixture host)
     }
 
     [Fact]
+    public async Task The_dev_hosts_outbox_shows_the_notices_of_conversations_nobody_could_take_newest_first()
+    {
+        using var admin = host.Admin(account);
+        var leads = $"leads@{account}.contoso.com";
+        var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes",
+            $$$"""{"name":"Owners","members":{"everyone":true},"notifications":{"fallbackEmail":"{{{leads}}}"}}""")
+            .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
+        // Routed to the contact's owner: a new contact has none, so nobody takes the conversation.
+        await admin.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/channels", $$$$"""
+            {"kind":"email","provider":"office365","address":"{{{{SupportAddress}}}}","routing":{"assignment":{"mode":"contactOwner"}}}
+            """).Expect(HttpStatusCode.Created);
+
+        await Post(Json(Email("outbox-1", "sam@customer.example", "thread-sam")));
+        await host.WhenIdle();
+        await Post(Json(Email("outbox-2", "kim@customer.example", "thread-kim")));
+        await host.WhenIdle();
+
+        var outbox = (await (await developer.GetAsync("admin/outbox").Expect(HttpStatusCode.OK)).Body()).AsArray();
+        var ours = outbox.Where(m => m!["to"]!.GetValue<string>() == leads).ToList();
+        Assert.Equal(2, ours.Count);
+        Assert.All(ours, m => Assert.Equal("Unassigned conversation in Owners", m!["subject"]!.GetValue<string>()));
+        Assert.Contains("kim@customer.example", ours[0]!["plainText"]!.GetValue<string>());
+        Assert.Contains("sam@customer.example", ours[1]!["plainText"]!.GetValue<string>());
+
+        // The dev host's admin endpoints are for its development admin only.
+        await host.As(account, "alice").GetAsync("admin/outbox").Problem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task After_an_agent_unassigns_a_conversation_new_conversations_are_still_routed_and_assigned()
     {
         using var admin = host.Admin(account);
