@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using InboxServerless.Local;
 
 namespace InboxServerless.Bench.Load;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using InboxServerless.Local;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Testing;
