@@ -1,4 +1,3 @@
-using InboxServerless.Azure;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Azure.ServiceBus;
 using InboxServerless.Functions;

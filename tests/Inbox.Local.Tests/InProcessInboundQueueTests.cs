@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
-using InboxServerless.Local;
 
 namespace InboxServerless.Local.Tests;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
-using InboxServerless.Local;
 
 namespace InboxServerless.Local.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;

@@ -1,5 +1,4 @@
 using InboxServerless.Azure.ServiceBus;
-using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using InboxServerless.Azure;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;

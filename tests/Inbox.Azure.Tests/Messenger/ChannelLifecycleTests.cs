@@ -4,7 +4,6 @@ using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Messenger;
-using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 

@@ -1,4 +1,3 @@
-using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;

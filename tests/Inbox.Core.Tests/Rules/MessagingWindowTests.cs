@@ -1,6 +1,5 @@
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
-using InboxServerless.Core.Tests.Application.Messenger;
 
 namespace InboxServerless.Core.Tests.Rules;
 

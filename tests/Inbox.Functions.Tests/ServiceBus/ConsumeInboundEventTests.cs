@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using InboxServerless.Azure.ServiceBus;
-using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Json;

@@ -1,5 +1,4 @@
 using InboxServerless.Core.Application.Messenger;
-using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Moq;

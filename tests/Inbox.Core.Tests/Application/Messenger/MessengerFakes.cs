@@ -1,4 +1,3 @@
-using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Moq;

@@ -1,6 +1,5 @@
 using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Ports;
-using InboxServerless.Core.Tests.Application.Messenger;
 
 namespace InboxServerless.Core.Tests.Application.Messenger;
 

@@ -1,6 +1,5 @@
 using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Domain;
-using InboxServerless.Core.Rules;
 using Microsoft.DurableTask;
 using Moq;
 
