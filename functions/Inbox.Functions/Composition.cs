@@ -1,8 +1,10 @@
 using InboxServerless.Azure;
+using InboxServerless.Azure.Email;
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Email;
 using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Application.Setup;
@@ -28,6 +30,10 @@ public static class Composition
         services.AddSingleton<RequestBudget>();
         services.AddCosmosStores(configuration);
         services.AddSingleton<ChannelResolver>();
+        // The queue's consumer: events are routed; mailbox changes are read first, by their provider's reader.
+        services.AddSingleton<InboundEventConsumer>();
+        services.AddSingleton<MailboxChanges>();
+        services.AddSingleton<EmailIntake>();
         services.AddSingleton<InboxUseCases>();
         services.AddSingleton<DirectoryUseCases>();
         services.AddSingleton<ConversationUseCases>();
@@ -48,7 +54,9 @@ public static class Composition
         // The setup wizard: its use cases and the channels' handshakes (none is made yet).
         services.AddSettings<SetupWizardOptions>(configuration.GetSection("SetupWizard"));
         services.AddSingleton<SetupWizardUseCases>();
-        services.TryAddSingleton<IChannelConnector, MessengerChannelConnector>();
+        // Every provider's handshake; each connector acts on its own kind of channel only.
+        services.AddSingleton<MessengerChannelConnector>();
+        services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors([sp.GetRequiredService<MessengerChannelConnector>()]));
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());

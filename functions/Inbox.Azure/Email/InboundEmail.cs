@@ -15,8 +15,11 @@ namespace InboxServerless.Azure.Email;
 /// <param name="HasAttachments">Graph says so even when the message was read without its attachments.</param>
 public sealed record InboundEmail(InboundEvent Event, IReadOnlyList<EmailAttachment> Attachments, bool HasAttachments);
 
-/// <summary>An attachment as the mail describes it; <paramref name="Size"/> in bytes, decoded.</summary>
-public sealed record EmailAttachment(string Name, string ContentType, long Size, bool IsInline = false)
+/// <summary>
+/// An attachment as the mail describes it; <paramref name="Size"/> in bytes, decoded. <paramref name="Content"/> holds the
+/// decoded bytes when the mail carried them (MIME, Graph's <c>contentBytes</c>), for <see cref="EmailIntake"/> to store.
+/// </summary>
+public sealed record EmailAttachment(string Name, string ContentType, long Size, bool IsInline = false, BinaryData? Content = null)
 {
     public Attachment At(string url) => new(Name, ContentType, url);
 }

@@ -255,7 +255,7 @@ public sealed class InboxUseCases(
     private async Task<IReadOnlyList<string>> Release(string accountId, string inboxId, Channel channel, CancellationToken ct)
     {
         await bindings.Release(channel.BindingKey.Value, inboxId, channel.Id, ct);
-        if (connector is null || channel.Settings is not MessengerChannel) return [];
+        if (connector is null) return [];
         var heldElsewhere = await bindings.Find(channel.BindingKey.Value, ct) is not null;
         return await connector.Disconnect(accountId, inboxId, channel, heldElsewhere, ct) is { } leftover ? [leftover] : [];
     }

@@ -1,7 +1,10 @@
 namespace InboxServerless.Core.Domain;
 
-/// <summary>What happened on a channel: a message, or something about one (read, delivered, a postback, consent).</summary>
-public enum InboundEventType { Message, Echo, Postback, Read, Delivery, OptIn }
+/// <summary>
+/// What happened on a channel: a message, or something about one (read, delivered, a postback, consent), or a change of
+/// a team mailbox whose messages are still to be read (<see cref="InboundEvent.Mailbox"/>).
+/// </summary>
+public enum InboundEventType { Message, Echo, Postback, Read, Delivery, OptIn, MailboxChange }
 
 /// <summary>Who sent it: a Messenger page-scoped id, an e-mail address, or a chat visitor id.</summary>
 public sealed record InboundSender(string Id, string? Name = null, string? Email = null);
@@ -59,6 +62,9 @@ public sealed record InboundEvent
     public required DateTimeOffset SentAt { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }
 
+    /// <summary>With <see cref="InboundEventType.MailboxChange"/>: what to read; the consumer turns it into messages.</summary>
+    public MailboxChange? Mailbox { get; init; }
+
     /// <summary>The message id on the queue, so duplicate detection drops a redelivered webhook.</summary>
     public string MessageId => StableId.From("event", BindingKey, Type.ToString(), ExternalId);
 
@@ -68,6 +74,8 @@ public sealed record InboundEvent
     /// </summary>
     public string SessionKey => Channel switch
     {
+        // One mailbox's changes one at a time: a Gmail history id read twice at once would store its messages twice over.
+        ChannelKind.Email when Mailbox is { } change => $"{BindingKey}|mailbox:{change.ChannelId}",
         ChannelKind.Email => $"{BindingKey}|{Thread.ConversationId ?? Thread.References.FirstOrDefault() ?? Thread.InReplyTo ?? ExternalId}",
         ChannelKind.Chat => $"{BindingKey}|{Thread.SessionId ?? Sender.Id}",
         _ => $"{BindingKey}|{Sender.Id}",

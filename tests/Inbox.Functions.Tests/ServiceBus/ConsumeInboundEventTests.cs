@@ -3,12 +3,15 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using InboxServerless.Azure.ServiceBus;
+using InboxServerless.Core.Application.Email;
 using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Json;
+using InboxServerless.Core.Ports;
 using InboxServerless.Functions.Queue;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Testing;
+using Moq;
 
 namespace InboxServerless.Functions.Tests.ServiceBus;
 
@@ -48,8 +51,20 @@ public sealed class ConsumeInboundEventTests : IAsyncLifetime
     public async Task DisposeAsync() => await durable.DisposeAsync();
 
     // Bodies carry their event here, so the claim-check store is never called.
-    private static InboundQueueFunctions Functions() => new(
-        new InboundMessageReader(new ClaimCheckStore(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/claim-checks")))));
+    private static readonly Inbox Forwarding = Inbox.Create("inbox-1", "acct-1", new InboxSettings { Name = "Support" }, Now).WithChannel(
+        new Channel("email-1", new EmailChannel { Provider = EmailProvider.Forwarding, Address = "help@acme.com", FromName = new() { CompanyName = "Acme" } }, Now), Now);
+
+    private readonly Mock<IMailboxReader> mailbox = new();
+
+    private InboundQueueFunctions Functions()
+    {
+        var inboxes = new Mock<IInboxStore>();
+        inboxes.Setup(s => s.Find("acct-1", "inbox-1", It.IsAny<CancellationToken>())).ReturnsAsync(new Versioned<Inbox>(Forwarding, "\"v1\""));
+        mailbox.SetupGet(r => r.Provider).Returns(EmailProvider.Forwarding);
+        return new(
+            new InboundMessageReader(new ClaimCheckStore(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/claim-checks")))),
+            new InboundEventConsumer(new MailboxChanges(inboxes.Object, [mailbox.Object])));
+    }
 
     private Task Consume(string body, FunctionContext context) => Functions().Consume(body, context, durable.Client, CancellationToken.None);
 
@@ -120,5 +135,21 @@ public sealed class ConsumeInboundEventTests : IAsyncLifetime
         {
             public override IReadOnlyDictionary<string, object?> BindingData { get; } = data.ToImmutableDictionary();
         }
+    }
+
+    [Fact]
+    public async Task A_mailbox_change_routes_each_message_it_names_once_however_often_it_is_delivered()
+    {
+        var change = new MailboxChange(EmailProvider.Forwarding, MailboxChangeKind.NewMail, "acct-1", "inbox-1", "email-1", Reference: "raw-1");
+        var notice = Sent with { Channel = ChannelKind.Email, Type = InboundEventType.MailboxChange, BindingKey = "email:help@acme.com", ExternalId = "raw-1", Mailbox = change };
+        InboundEvent Mail(string id) => Sent with { Channel = ChannelKind.Email, BindingKey = "email:help@acme.com", ExternalId = id, Thread = new ThreadHints() };
+        mailbox.Setup(r => r.Read(It.IsAny<Mailbox>(), change, It.IsAny<CancellationToken>())).ReturnsAsync([Mail("<a@x>"), Mail("<b@x>")]);
+        var context = new BindingDataContext(new Dictionary<string, object?> { ["ApplicationProperties"] = """{"version":1}""", ["MessageId"] = notice.MessageId });
+
+        await Consume(Json(notice), context);
+        await Consume(Json(notice), context);
+
+        Assert.Equal(["<a@x>", "<b@x>"], routed.Select(e => e.ExternalId));
+        mailbox.Verify(r => r.Read(It.Is<Mailbox>(m => m.Channel.Id == "email-1"), change, It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 }
