@@ -143,7 +143,7 @@ public sealed class ConsumeInboundEventTests : IAsyncLifetime
         var change = new MailboxChange(EmailProvider.Forwarding, MailboxChangeKind.NewMail, "acct-1", "inbox-1", "email-1", Reference: "raw-1");
         var notice = Sent with { Channel = ChannelKind.Email, Type = InboundEventType.MailboxChange, BindingKey = "email:help@acme.com", ExternalId = "raw-1", Mailbox = change };
         InboundEvent Mail(string id) => Sent with { Channel = ChannelKind.Email, BindingKey = "email:help@acme.com", ExternalId = id, Thread = new ThreadHints() };
-        mailbox.Setup(r => r.Read(It.IsAny<Mailbox>(), change, It.IsAny<CancellationToken>())).ReturnsAsync([Mail("<a@x>"), Mail("<b@x>")]);
+        mailbox.Setup(r => r.Read(It.IsAny<Mailbox>(), change, It.IsAny<CancellationToken>())).ReturnsAsync(new MailboxRead([Mail("<a@x>"), Mail("<b@x>")]));
         var context = new BindingDataContext(new Dictionary<string, object?> { ["ApplicationProperties"] = """{"version":1}""", ["MessageId"] = notice.MessageId });
 
         await Consume(Json(notice), context);

@@ -19,6 +19,6 @@ public sealed class InboundEventConsumer(MailboxChanges mailboxes)
             return;
         }
 
-        foreach (var message in await mailboxes.Read(change, ct)) await RoutingStarter.Route(durable, message, ct);
+        await mailboxes.Handle(change, message => RoutingStarter.Route(durable, message, ct), ct);
     }
 }

@@ -21,7 +21,7 @@ public sealed class MailboxChangesTests
         var reader = new Mock<IMailboxReader>();
         reader.SetupGet(r => r.Provider).Returns(provider);
         reader.Setup(r => r.Read(It.IsAny<Mailbox>(), It.IsAny<MailboxChange>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((Mailbox mailbox, MailboxChange change, CancellationToken _) => [Message(mailbox, change)]);
+            .ReturnsAsync((Mailbox mailbox, MailboxChange change, CancellationToken _) => new MailboxRead([Message(mailbox, change)], "checkpoint-" + change.Reference));
         return reader;
     }
 
@@ -36,17 +36,27 @@ public sealed class MailboxChangesTests
         ReceivedAt = TestData.T0,
     };
 
+    private readonly List<string> routed = [];
+
     private MailboxChanges Changes() => new(inboxes.Object, [gmail.Object, office365.Object]);
+
+    private Task Handle(MailboxChange change, MailboxChanges? changes = null) => (changes ?? Changes()).Handle(change, message =>
+    {
+        routed.Add(message.ExternalId);
+        return Task.CompletedTask;
+    }, default);
 
     private static MailboxChange Change(EmailProvider provider = EmailProvider.Gmail, string channelId = TestData.EmailChannelId) =>
         new(provider, MailboxChangeKind.NewMail, TestData.AccountId, TestData.InboxId, channelId, Reference: "42");
 
     [Fact]
-    public async Task A_change_is_read_by_the_reader_of_its_provider_with_the_channel_it_names()
+    public async Task A_change_is_read_by_the_reader_of_its_provider_routed_then_committed()
     {
-        var read = await Changes().Read(Change(), default);
+        gmail.Setup(r => r.Commit(It.IsAny<Mailbox>(), "checkpoint-42", It.IsAny<CancellationToken>())).Callback(() => routed.Add("commit"));
 
-        Assert.Equal("<42@mail>", Assert.Single(read).ExternalId);
+        await Handle(Change());
+
+        Assert.Equal(["<42@mail>", "commit"], routed);
         gmail.Verify(r => r.Read(
             It.Is<Mailbox>(m => m.InboxId == TestData.InboxId && m.Channel.Id == TestData.EmailChannelId && m.Settings.Address == "help@acme.com"),
             Change(EmailProvider.Gmail, TestData.EmailChannelId), It.IsAny<CancellationToken>()));
@@ -56,8 +66,10 @@ public sealed class MailboxChangesTests
     [Fact]
     public async Task A_change_for_a_channel_that_is_gone_or_changed_provider_reads_nothing()
     {
-        Assert.Empty(await Changes().Read(Change(channelId: "gone"), default));
-        Assert.Empty(await Changes().Read(Change(EmailProvider.Office365), default));
+        await Handle(Change(channelId: "gone"));
+        await Handle(Change(EmailProvider.Office365));
+
+        Assert.Empty(routed);
         gmail.Verify(r => r.Read(It.IsAny<Mailbox>(), It.IsAny<MailboxChange>(), It.IsAny<CancellationToken>()), Times.Never);
         office365.Verify(r => r.Read(It.IsAny<Mailbox>(), It.IsAny<MailboxChange>(), It.IsAny<CancellationToken>()), Times.Never);
     }
@@ -65,8 +77,15 @@ public sealed class MailboxChangesTests
     [Fact]
     public async Task A_host_without_the_providers_reader_throws_so_the_change_is_delivered_again()
     {
-        var changes = new MailboxChanges(inboxes.Object, [office365.Object]);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Handle(Change(), new MailboxChanges(inboxes.Object, [office365.Object])));
+    }
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => changes.Read(Change(), default));
+    [Fact]
+    public async Task A_message_that_fails_to_route_commits_nothing_so_the_redelivery_reads_it_again()
+    {
+        var failing = Changes().Handle(Change(), _ => throw new InvalidOperationException("store down"), default);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        gmail.Verify(r => r.Commit(It.IsAny<Mailbox>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 }
