@@ -1,5 +1,6 @@
 using InboxServerless.Azure;
 using InboxServerless.Azure.Email;
+using InboxServerless.Azure.Email.Gmail;
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
@@ -56,7 +57,10 @@ public static class Composition
         services.AddSingleton<SetupWizardUseCases>();
         // Every provider's handshake; each connector acts on its own kind of channel only.
         services.AddSingleton<MessengerChannelConnector>();
-        services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors([sp.GetRequiredService<MessengerChannelConnector>()]));
+        // Gmail: its consent flow, push, reader (IMailboxReader), connector and watch renewal (docs/email-gmail.md).
+        services.AddGmail(configuration);
+        services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors(
+            [sp.GetRequiredService<MessengerChannelConnector>(), sp.GetRequiredService<GmailChannelConnector>()]));
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());

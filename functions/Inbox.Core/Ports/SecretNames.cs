@@ -12,6 +12,13 @@ public static class SecretNames
     public static string MessengerPageToken(string accountId, string channelId) =>
         Checked($"messenger-page-{Digest(accountId, channelId)}");
 
+    /// <summary>
+    /// The refresh token a Gmail channel's OAuth consent granted: the channel's own, never shared by another account's
+    /// channel of the same address (named like <see cref="MessengerPageToken"/>).
+    /// </summary>
+    public static string GmailRefreshToken(string accountId, string channelId) =>
+        Checked($"gmail-refresh-{Digest(accountId, channelId)}");
+
     private static string Digest(string accountId, string channelId)
     {
         // Length-prefixed, so ("a|b", "c") and ("a", "b|c") differ.
