@@ -57,6 +57,8 @@ public static class DevHostApp
                 builder.Services.AddSingleton(_ => emulator);
             }
 
+            // Before the composition, so the Gmail client reads the fake's URLs (DevHost:FakeGmail).
+            var fakeGmail = await FakeGmail.Start(builder, builder.Configuration["Urls"]!.Split(';')[0]);
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
             builder.Services.AddMvcCore();
@@ -92,6 +94,12 @@ public static class DevHostApp
             app.MapAdminTrigger();
             app.MapQueueAdmin();
             app.MapOutbox();
+            if (fakeGmail is not null)
+            {
+                app.PushTo(fakeGmail);
+                app.MapFakeGmail();
+            }
+
             var built = app;
             app.Lifetime.ApplicationStarted.Register(() => LogStarted(built, functions, emulator?.Emulator));
             return app;
