@@ -83,7 +83,7 @@ public sealed class GmailInbound(GmailOptions options, GooglePushToken token, Ch
                 return Problem.Invalid("message.data", "The data is not base64.");
             }
 
-            return ProviderJson.Read<GmailPush>(decoded, "message.data", "a Gmail notice", notice =>
+            var notice = ProviderJson.Read<GmailPush>(decoded, "message.data", "a Gmail notice", notice =>
             {
                 if (notice.ValueKind != JsonValueKind.Object) return Problem.Invalid("message.data", "The notice is not a JSON object.");
                 var address = Text(notice, "emailAddress");
@@ -99,6 +99,8 @@ public sealed class GmailInbound(GmailOptions options, GooglePushToken token, Ch
                 if (history is null) return Problem.Invalid("message.data.historyId", "The notice has no history id.");
                 return new GmailPush(address, history, id);
             });
+            // The notice's own JSON is under message.data, whatever ProviderJson names the whole of it.
+            return notice.Problem is { Errors: [{ Field: "$" } error] } ? Problem.Invalid("message.data", error.Message) : notice;
         });
 
     private static string? Text(JsonElement element, string name) =>
