@@ -13,6 +13,7 @@ namespace InboxServerless.Functions.Channels;
 public sealed class GmailFunctions(GmailConnection connection)
 {
     [Function("AuthorizeGmailMailbox")]
+    [OpenApiNoBody]
     [OpenApiResponse(200, typeof(GmailAuthorization), Description = "Open consentUrl in the browser and sign in to Google as the channel's address.")]
     [OpenApiProblem(403, 404, 503)]
     public async Task<IResult> Authorize(
