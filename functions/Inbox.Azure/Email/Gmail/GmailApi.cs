@@ -43,7 +43,7 @@ public sealed record GmailMessageList(IReadOnlyList<GmailMessageRef>? Messages, 
 public sealed record GmailRawMessage(string Id, string ThreadId, IReadOnlyList<string>? LabelIds, string Raw);
 
 /// <summary>
-/// The few Gmail API and OAuth calls the product makes, on one <see cref="HttpClient"/> with the standard resilience
+/// The few Gmail API and OAuth calls the product makes (their wire rules: docs/wire-contracts.md#gmail-push-history-and-the-oauth-grant), on one <see cref="HttpClient"/> with the standard resilience
 /// handler (retries of transient failures, each call's deadline). Google's answers other than 2xx are
 /// <see cref="GmailApiException"/>s, except the 404s a caller acts on (an old history id, a deleted message): <c>null</c>.
 /// </summary>

@@ -13,7 +13,7 @@ public sealed record GmailPush(string EmailAddress, string HistoryId, string Mes
 public sealed record GmailPushReceipt(bool Queued, string EmailAddress);
 
 /// <summary>
-/// Receives Pub/Sub's push of a Gmail notice: the OIDC token is checked before the body is read, the notice becomes one
+/// Receives Pub/Sub's push of a Gmail notice (docs/wire-contracts.md#gmail-push-history-and-the-oauth-grant): the OIDC token is checked before the body is read, the notice becomes one
 /// small mailbox change on the queue (the consumer reads the history), and the push is acknowledged only once it is
 /// queued; if it cannot be, the answer is 503 and Pub/Sub pushes again.
 /// </summary>

@@ -33,7 +33,7 @@ public sealed class GoogleSigningKeys(HttpClient http, GmailOptions options, Tim
 }
 
 /// <summary>
-/// Checks the OIDC token Pub/Sub puts on an authenticated push (<c>Authorization: Bearer</c>): RS256 signed by one of
+/// Checks the OIDC token Pub/Sub puts on an authenticated push (docs/wire-contracts.md#gmail-push-history-and-the-oauth-grant) (<c>Authorization: Bearer</c>): RS256 signed by one of
 /// Google's keys, issued by Google, for our audience, as the push subscription's service account (its e-mail verified),
 /// and not expired by the shared clock.
 /// </summary>
