@@ -25,6 +25,8 @@ public sealed class GmailConnection(
     public static readonly Problem NotConfigured = new(ProblemKind.Unavailable, "Gmail is not configured on this host.",
         "Set Gmail__ClientId, Gmail__ClientSecret, Gmail__RedirectUri and Gmail__TopicName (see docs/email-gmail.md).");
 
+    private static readonly Problem NotAdmin = new(ProblemKind.Forbidden, "Only account admins can connect mailboxes.");
+
     private static readonly Problem BadState = new(ProblemKind.Invalid, "The consent's state is not valid.",
         "It was changed, or it is not this product's. Ask for a new consent URL.");
 
@@ -37,9 +39,9 @@ public sealed class GmailConnection(
 
     public async Task<Outcome<GmailAuthorization>> Authorize(Caller caller, string inboxId, string channelId, CancellationToken ct)
     {
-        if (!Access.CanAdminister(caller, caller.AccountId)) return new Problem(ProblemKind.Forbidden, "Only account admins can connect mailboxes.");
-        if (!options.CanConnect) return NotConfigured;
+        if (!Access.CanAdminister(caller, caller.AccountId)) return NotAdmin;
         if (await GmailChannel(caller.AccountId, inboxId, channelId, ct) is not { } email) return Problem.NotFound("The inbox or Gmail channel");
+        if (!options.CanConnect) return NotConfigured;
 
         var expiresAt = clock.GetUtcNow() + options.AuthorizationLifetime;
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -62,8 +64,10 @@ public sealed class GmailConnection(
 
     public async Task<Outcome<GmailConnected>> Complete(Caller caller, string? code, string? state, string? error, CancellationToken ct)
     {
-        if (!options.CanConnect) return NotConfigured;
+        if (!Access.CanAdminister(caller, caller.AccountId)) return NotAdmin;
+        // A state first: the callback with none (or a stranger's) is a 400 whether or not this host is configured.
         if (states.Read(state) is not { } consent) return BadState;
+        if (!options.CanConnect) return NotConfigured;
         if (consent.AccountId != caller.AccountId || consent.UserId != caller.UserId) return OtherCaller;
         if (consent.ExpiresAt <= clock.GetUtcNow()) return ExpiredState;
         if (error is not null) return new Problem(ProblemKind.Invalid, "Google did not grant access to the mailbox.", $"Google answered '{error}'.");

@@ -19,6 +19,7 @@ public sealed class GmailConsentState(GmailOptions options)
 
     public string Write(GmailConsent consent)
     {
+        if (options.ClientSecret.Length == 0) throw new InvalidOperationException("Gmail:ClientSecret is not configured: no state can be signed.");
         var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(consent));
         return payload + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(payload)));
     }
@@ -26,7 +27,8 @@ public sealed class GmailConsentState(GmailOptions options)
     /// <returns><c>null</c> when the state is not one we signed (expiry not checked here).</returns>
     public GmailConsent? Read(string? state)
     {
-        if (state is not { Length: > 0 and <= 4096 } || state.Split('.') is not [var payload, var signature]) return null;
+        // Without the secret the key would be public: nothing reads as ours.
+        if (options.ClientSecret.Length == 0 || state is not { Length: > 0 and <= 4096 } || state.Split('.') is not [var payload, var signature]) return null;
         byte[] given;
         try
         {

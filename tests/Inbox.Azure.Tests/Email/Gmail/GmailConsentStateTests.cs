@@ -22,5 +22,9 @@ public sealed class GmailConsentStateTests
         Assert.Null(states.Read($"{payload}.not*base64"));
         Assert.Null(states.Read(null));
         Assert.Null(states.Read(""));
+        // A host without the secret signs nothing and reads nothing as its own.
+        var unkeyed = new GmailConsentState(new GmailOptions());
+        Assert.Throws<InvalidOperationException>(() => unkeyed.Write(Consent));
+        Assert.Null(unkeyed.Read(state));
     }
 }
