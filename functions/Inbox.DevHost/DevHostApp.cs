@@ -58,7 +58,7 @@ public static class DevHostApp
             }
 
             // Before the composition, so the Gmail client reads the fake's URLs (DevHost:FakeGmail).
-            var fakeGmail = await FakeGmail.Start(builder, builder.Configuration["Urls"]!.Split(';')[0]);
+            var fakeGmail = await FakeGmail.Start(builder, builder.Configuration["Urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : DefaultUrl);
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
             builder.Services.AddMvcCore();
