@@ -1,3 +1,4 @@
+using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Microsoft.Extensions.Logging;
 
@@ -8,10 +9,11 @@ public sealed record GmailRenewalResult(int Renewed, int Skipped, int Failed);
 /// <summary>
 /// Renews every Gmail watch (Gmail stops pushing after 7 days; Google recommends daily). A watch renewed within
 /// <see cref="MinInterval"/> is left alone, so a run that comes twice does the work once, and one that comes late renews
-/// everything it finds. A mailbox that fails is logged and does not stop the others.
+/// everything it finds. A mailbox that fails is logged and does not stop the others. Each renewed mailbox also gets a
+/// catch-up on the queue (its history since the last read), so mail whose push was lost is read within a day.
 /// </summary>
 public sealed class GmailWatchRenewal(
-    GmailApi api, GmailAccessTokens tokens, IGmailWatchStore watches, TimeProvider clock, ILogger<GmailWatchRenewal> log)
+    GmailApi api, GmailAccessTokens tokens, IGmailWatchStore watches, IInboundQueue queue, TimeProvider clock, ILogger<GmailWatchRenewal> log)
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromHours(12);
 
@@ -42,6 +44,7 @@ public sealed class GmailWatchRenewal(
                     if (await watches.Save(current.Value with { ExpiresAt = answer.ExpiresAt, RenewedAt = clock.GetUtcNow() }, current.ETag, ct)) break;
                 }
 
+                await queue.Enqueue([CatchUp(watch, clock.GetUtcNow())], ct);
                 renewed++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -53,5 +56,22 @@ public sealed class GmailWatchRenewal(
         }
 
         return new GmailRenewalResult(renewed, skipped, failed);
+    }
+
+    /// <summary>One a mailbox a day: a run that comes twice queues the same event, which the queue's duplicate detection drops.</summary>
+    public static InboundEvent CatchUp(GmailWatch watch, DateTimeOffset now)
+    {
+        var address = new ChannelBindingKey(ChannelKind.Email, watch.Address);
+        return new InboundEvent
+        {
+            Channel = ChannelKind.Email,
+            Type = InboundEventType.MailboxChange,
+            BindingKey = address.Value,
+            ExternalId = $"gmail-catch-up:{watch.ChannelId}:{now.UtcDateTime:yyyy-MM-dd}",
+            Sender = new InboundSender(watch.Address),
+            SentAt = now,
+            ReceivedAt = now,
+            Mailbox = new MailboxChange(EmailProvider.Gmail, MailboxChangeKind.CatchUp, watch.AccountId, watch.InboxId, watch.ChannelId),
+        };
     }
 }

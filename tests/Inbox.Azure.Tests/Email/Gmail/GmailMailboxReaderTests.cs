@@ -130,13 +130,22 @@ public sealed class GmailMailboxReaderTests : IAsyncLifetime
     [Fact]
     public async Task The_renewal_watches_again_once_a_day_and_a_second_run_does_nothing()
     {
-        var renewal = new GmailWatchRenewal(api, tokens, watches, clock, NullLogger<GmailWatchRenewal>.Instance);
+        var queued = new List<InboundEvent>();
+        var queue = new Moq.Mock<IInboundQueue>();
+        queue.Setup(q => q.Enqueue(Moq.It.IsAny<IReadOnlyList<InboundEvent>>(), Moq.It.IsAny<CancellationToken>()))
+            .Callback<IReadOnlyList<InboundEvent>, CancellationToken>((events, _) => queued.AddRange(events)).Returns(Task.CompletedTask);
+        var renewal = new GmailWatchRenewal(api, tokens, watches, queue.Object, clock, NullLogger<GmailWatchRenewal>.Instance);
         Assert.Equal(new GmailRenewalResult(0, 1, 0), await renewal.Run(CancellationToken.None)); // connected just now
 
         clock.Advance(TimeSpan.FromHours(30)); // a run that came late
         Assert.Equal(new GmailRenewalResult(1, 0, 0), await renewal.Run(CancellationToken.None));
         Assert.Equal(new GmailRenewalResult(0, 1, 0), await renewal.Run(CancellationToken.None)); // and twice
         Assert.Equal(2, google.WatchOf(Address).Watches);
+        // And the day's catch-up, for mail whose push was lost.
+        var catchUp = Assert.Single(queued);
+        Assert.Equal(new MailboxChange(EmailProvider.Gmail, MailboxChangeKind.CatchUp, "acc-1", "in-1", "ch-1"), catchUp.Mailbox);
+        Assert.Equal("gmail-catch-up:ch-1:2026-12-04", catchUp.ExternalId);
+        Assert.Equal("email:support@contoso.com", catchUp.BindingKey);
         var watch = (await watches.Find("acc-1", "ch-1", CancellationToken.None))!.Value;
         Assert.Equal(clock.GetUtcNow().AddDays(7).ToUnixTimeMilliseconds(), watch.ExpiresAt.ToUnixTimeMilliseconds());
 
