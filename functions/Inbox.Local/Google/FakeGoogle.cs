@@ -111,6 +111,9 @@ public sealed class FakeGoogle : IAsyncDisposable
             if (string.Equals(owner, address, StringComparison.OrdinalIgnoreCase)) refreshTokens.TryRemove(token, out _);
     }
 
+    /// <summary>Every access token issued so far stops working (Google answers 401), as after a password change.</summary>
+    public void ExpireAccessTokens() => accessTokens.Clear();
+
     /// <summary>Gmail keeps history for a limited time: from now on it has none before the current history id.</summary>
     public void ForgetHistory(string address)
     {

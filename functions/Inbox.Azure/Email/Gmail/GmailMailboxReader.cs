@@ -21,6 +21,20 @@ public sealed class GmailMailboxReader(
 
     public async Task<MailboxRead> Read(Mailbox mailbox, MailboxChange change, CancellationToken ct)
     {
+        try
+        {
+            return await ReadAll(mailbox, ct);
+        }
+        catch (GmailApiException e) when (e.Status == System.Net.HttpStatusCode.Unauthorized)
+        {
+            // The access token went before its time (revoked, rotated): the queue's next try gets a new one.
+            tokens.Forget(mailbox.AccountId, mailbox.Channel.Id);
+            throw;
+        }
+    }
+
+    private async Task<MailboxRead> ReadAll(Mailbox mailbox, CancellationToken ct)
+    {
         // Not connected yet, or disconnected since the push was queued: there is no mailbox of ours to read.
         if (await watches.Find(mailbox.AccountId, mailbox.Channel.Id, ct) is not { } watch) return MailboxRead.Nothing;
         if (await tokens.For(mailbox.AccountId, mailbox.Channel.Id, ct) is not { } token) return MailboxRead.Nothing;

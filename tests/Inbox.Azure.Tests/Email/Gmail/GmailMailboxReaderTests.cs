@@ -119,6 +119,16 @@ public sealed class GmailMailboxReaderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_access_token_Google_no_longer_takes_fails_the_read_once_and_the_next_gets_a_new_one()
+    {
+        await Deliver(1);
+        google.ExpireAccessTokens();
+        var error = await Assert.ThrowsAsync<GmailApiException>(Read);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, error.Status);
+        Assert.Equal(["<m1@customer.example>"], (await Read()).Messages.Select(m => m.ExternalId));
+    }
+
+    [Fact]
     public async Task A_revoked_grant_throws_so_the_queue_delivers_the_change_again()
     {
         google.Revoke(Address);
