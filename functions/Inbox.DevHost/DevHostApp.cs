@@ -1,5 +1,6 @@
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.Functions;
 using InboxServerless.Functions.Http;
@@ -57,6 +58,9 @@ public static class DevHostApp
                 builder.Services.AddSingleton(_ => emulator);
             }
 
+            // Attachments: the configured storage, or an Azurite of the host's own, started on first use.
+            if (string.IsNullOrEmpty(builder.Configuration["Attachments:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Attachments:BlobServiceUri"]))
+                builder.Services.AddSingleton<IAttachmentStore, LocalAttachmentStore>();
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
             builder.Services.AddMvcCore();
