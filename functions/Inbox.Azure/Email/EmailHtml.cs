@@ -18,9 +18,9 @@ public static class EmailHtml
 
     // What HTML mail is styled with, inline (mail clients drop <style> blocks and scripts alike). Positioning is left out:
     // a fixed or absolute box can cover the reading pane with a fake login.
-    private static readonly string[] MailCss =
-    [
-        "background", "background-color", "background-image", "background-position", "background-repeat", "background-size",
+    private static readonly HashSet<string> MailCss = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "background", "background-color", "background-position", "background-repeat", "background-size",
         "border", "border-bottom", "border-bottom-color", "border-bottom-style", "border-bottom-width", "border-collapse",
         "border-color", "border-left", "border-left-color", "border-left-style", "border-left-width", "border-radius",
         "border-right", "border-right-color", "border-right-style", "border-right-width", "border-spacing", "border-style",
@@ -31,7 +31,15 @@ public static class EmailHtml
         "min-width", "padding", "padding-bottom", "padding-left", "padding-right", "padding-top", "table-layout",
         "text-align", "text-decoration", "text-indent", "text-transform", "vertical-align", "visibility", "white-space",
         "width", "word-break", "word-spacing", "word-wrap", "overflow-wrap",
-    ];
+    };
+
+    // The only CSS functions a kept value may call: colours. No url(), no expression(), nothing that loads or runs.
+    private static readonly HashSet<string> MailCssFunctions = new(StringComparer.OrdinalIgnoreCase) { "rgb", "rgba", "hsl", "hsla" };
+
+    /// <summary>Where a style checked by <see cref="CleanStyle"/> waits while the sanitiser works (it never parses it).</summary>
+    private const string CheckedStyle = "x-inbox-checked-style";
+
+    private const int MaxStyleValueChars = 256;
 
     private static readonly HtmlSanitizer Sanitizer = Create();
 
@@ -62,10 +70,79 @@ public static class EmailHtml
         // cid: names an inline image of the same mail (RFC 2392); mailto: is how mail links to people.
         foreach (var scheme in new[] { "http", "https", "mailto", "cid" }) sanitizer.AllowedSchemes.Add(scheme);
 
+        // Style attributes are checked here, not by the sanitiser: it parses each one with a full CSS engine (AngleSharp.Css,
+        // every shorthand expanded), which cost 80 ms and 19 MB for a 50 KB newsletter; mail needs only plain declarations.
+        // A style is removed as not allowed, its checked declarations set aside on the element, and put back at the end.
+        sanitizer.AllowedAttributes.Remove("style");
         sanitizer.AllowedCssProperties.Clear();
-        foreach (var property in MailCss) sanitizer.AllowedCssProperties.Add(property);
         sanitizer.AllowCssCustomProperties = false;
         sanitizer.AllowDataAttributes = false;
+        sanitizer.RemovingAttribute += (_, e) =>
+        {
+            if (e.Reason == RemoveReason.NotAllowedAttribute && e.Attribute.Name == "style" && CleanStyle(e.Attribute.Value) is { Length: > 0 } style)
+                e.Tag.SetAttribute(CheckedStyle, style);
+        };
+        sanitizer.PostProcessNode += (_, e) =>
+        {
+            if (e.Node is not AngleSharp.Dom.IElement element || element.GetAttribute(CheckedStyle) is not { } style) return;
+            element.RemoveAttribute(CheckedStyle);
+            element.SetAttribute("style", style);
+        };
         return sanitizer;
+    }
+
+    /// <summary>
+    /// The declarations of a style attribute that mail uses (<see cref="MailCss"/>), with values made only of words,
+    /// numbers, units, colours and quoted font names: no escapes (<c>\</c>), comments, URLs or functions other than
+    /// colours, so nothing in them can load or run. Anything else is dropped, declaration by declaration.
+    /// </summary>
+    public static string CleanStyle(string style)
+    {
+        var kept = new System.Text.StringBuilder();
+        foreach (var declaration in style.Split(';'))
+        {
+            var colon = declaration.IndexOf(':');
+            if (colon <= 0) continue;
+            var name = declaration[..colon].Trim();
+            var value = declaration[(colon + 1)..].Trim();
+            if (!MailCss.Contains(name) || value.Length is 0 or > MaxStyleValueChars || !IsPlainValue(value)) continue;
+            if (kept.Length > 0) kept.Append("; ");
+            kept.Append(name.ToLowerInvariant()).Append(": ").Append(value);
+        }
+
+        return kept.ToString();
+    }
+
+    private static bool IsPlainValue(string value)
+    {
+        var open = -1;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsLetterOrDigit(c) || char.IsWhiteSpace(c) || c is '#' or '%' or '.' or ',' or '-' or '\'' or '"' or '!') continue;
+            if (c == '(' && open < 0 && MailCssFunctions.Contains(FunctionName(value, i)))
+            {
+                open = i;
+                continue;
+            }
+
+            if (c == ')' && open >= 0)
+            {
+                open = -1;
+                continue;
+            }
+
+            return false;
+        }
+
+        return open < 0;
+    }
+
+    /// <summary>The letters just before the parenthesis at <paramref name="paren"/>.</summary>
+    private static string FunctionName(string value, int paren)
+    {
+        var start = paren;
+        while (start > 0 && char.IsAsciiLetter(value[start - 1])) start--;
+        return value[start..paren];
     }
 }

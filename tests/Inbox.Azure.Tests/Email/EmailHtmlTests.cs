@@ -18,6 +18,12 @@ public sealed class EmailHtmlTests
     [InlineData("<p style=\"width: expression(alert(1))\">Hi</p>", "expression")]
     [InlineData("<p style=\"background-image: url(javascript:alert(1))\">Hi</p>", "javascript")]
     [InlineData("<div style=\"position: fixed; top: 0; left: 0\">Log in again</div>", "position")]
+    [InlineData("<p style=\"width: \\65 xpression(alert(1))\">Hi</p>", "xpression")]
+    [InlineData("<p style=\"color: red; background: u/**/rl(https://tracker.test/pixel)\">Hi</p>", "tracker")]
+    [InlineData("<p style=\"background: url(https://tracker.test/pixel)\">Hi</p>", "tracker")]
+    [InlineData("<p style=\"-moz-binding: url(https://evil.test/x.xml#x)\">Hi</p>", "evil")]
+    [InlineData("<p x-inbox-checked-style=\"background: url(https://tracker.test/pixel)\">Hi</p>", "tracker")]
+    [InlineData("<p style=\"x-inbox-checked-style: 1\" x-inbox-checked-style=\"background: url(https://tracker.test/pixel)\">Hi</p>", "tracker")]
     [InlineData("<iframe src=\"https://evil.test\"></iframe><p>Hi</p>", "iframe")]
     [InlineData("<object data=\"https://evil.test/x.swf\"></object><p>Hi</p>", "object")]
     [InlineData("<svg><script>alert(1)</script></svg><p>Hi</p>", "script")]
@@ -80,6 +86,13 @@ public sealed class EmailHtmlTests
         Assert.Contains("padding: 8px", clean, StringComparison.Ordinal);
         Assert.Contains("font-family: Arial", clean, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Of_a_style_only_the_plain_declarations_of_mail_properties_are_kept() =>
+        Assert.Equal(
+            "color: rgb(51, 51, 51); font-family: \"Segoe UI\", Arial; margin: 0 0 8px 0",
+            EmailHtml.CleanStyle("COLOR: rgb(51, 51, 51); position: absolute; font-family: \"Segoe UI\", Arial; " +
+                "background: url(x); margin: 0 0 8px 0; width: calc(100% - 2px); color: rgb(1, 2, 3) rgb(4, 5, 6; ;garbage"));
 
     [Theory]
     [InlineData(null)]
