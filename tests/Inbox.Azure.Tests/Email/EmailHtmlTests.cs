@@ -24,6 +24,7 @@ public sealed class EmailHtmlTests
     [InlineData("<p style=\"-moz-binding: url(https://evil.test/x.xml#x)\">Hi</p>", "evil")]
     [InlineData("<p x-inbox-checked-style=\"background: url(https://tracker.test/pixel)\">Hi</p>", "tracker")]
     [InlineData("<p style=\"x-inbox-checked-style: 1\" x-inbox-checked-style=\"background: url(https://tracker.test/pixel)\">Hi</p>", "tracker")]
+    [InlineData("<style>p { background: url(https://tracker.test/pixel) }</style><p>Hi</p>", "tracker")]
     [InlineData("<iframe src=\"https://evil.test\"></iframe><p>Hi</p>", "iframe")]
     [InlineData("<object data=\"https://evil.test/x.swf\"></object><p>Hi</p>", "object")]
     [InlineData("<svg><script>alert(1)</script></svg><p>Hi</p>", "script")]
