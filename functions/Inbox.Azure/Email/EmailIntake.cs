@@ -22,8 +22,20 @@ public sealed class EmailIntake(IAttachmentStore attachments, IDirectoryStore di
         return e with
         {
             Sender = await Sender(mailbox, email, ct),
-            Content = e.Content with { Html = html, Text = text, Attachments = [.. e.Content.Attachments, .. stored] },
+            Content = e.Content with { Html = ShowInlineImages(html, stored), Text = text, Attachments = [.. e.Content.Attachments, .. stored.Select(s => s.Attachment)] },
         };
+    }
+
+    /// <summary>
+    /// A browser cannot resolve <c>cid:</c>: the images the HTML shows that way point at their stored copy instead (a URL
+    /// we make, put in after sanitising). Images whose part was not stored keep their <c>cid:</c> and show nothing.
+    /// </summary>
+    private static string? ShowInlineImages(string? html, IReadOnlyList<(Attachment Attachment, string? ContentId)> stored)
+    {
+        if (html is null) return null;
+        foreach (var (attachment, contentId) in stored)
+            if (contentId is not null) html = html.Replace($"\"cid:{contentId}\"", $"\"{attachment.Url}\"", StringComparison.OrdinalIgnoreCase);
+        return html;
     }
 
     private async Task<InboundSender> Sender(Mailbox mailbox, InboundEmail email, CancellationToken ct)
@@ -34,9 +46,9 @@ public sealed class EmailIntake(IAttachmentStore attachments, IDirectoryStore di
         return ForwardedEmailRules.LoggedSender(mailbox.Settings, email.Event.Sender, email.ForwardedFrom, directory);
     }
 
-    private async Task<IReadOnlyList<Attachment>> Store(Mailbox mailbox, InboundEmail email, CancellationToken ct)
+    private async Task<IReadOnlyList<(Attachment Attachment, string? ContentId)>> Store(Mailbox mailbox, InboundEmail email, CancellationToken ct)
     {
-        List<Attachment> stored = [];
+        List<(Attachment, string?)> stored = [];
         foreach (var attachment in email.Attachments)
         {
             // Without its bytes (a reader that did not fetch them), past the count or over the size, an attachment stays
@@ -47,7 +59,7 @@ public sealed class EmailIntake(IAttachmentStore attachments, IDirectoryStore di
             var content = new AttachmentContent(attachment.Name, AttachmentRules.ServedType(attachment.ContentType), attachment.IsInline, attachment.Content.ToMemory());
             var id = AttachmentRules.Id(content);
             await attachments.Put(mailbox.AccountId, mailbox.InboxId, id, content, ct);
-            stored.Add(attachment.At(AttachmentRules.Url(mailbox.InboxId, id)) with { ContentType = content.ContentType });
+            stored.Add((attachment.At(AttachmentRules.Url(mailbox.InboxId, id)) with { ContentType = content.ContentType }, attachment.ContentId));
         }
 
         return stored;

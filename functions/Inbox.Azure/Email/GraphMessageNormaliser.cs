@@ -80,6 +80,9 @@ public static class GraphMessageNormaliser
             OptionalString(a, "contentType") ?? "application/octet-stream",
             a.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number ? size.GetInt64() : 0,
             a.TryGetProperty("isInline", out var inline) && inline.ValueKind == JsonValueKind.True,
-            a.TryGetProperty("contentBytes", out var bytes) && bytes.ValueKind == JsonValueKind.String ? BinaryData.FromBytes(bytes.GetBytesFromBase64()) : null))];
+            a.TryGetProperty("contentBytes", out var bytes) && bytes.ValueKind == JsonValueKind.String ? BinaryData.FromBytes(bytes.GetBytesFromBase64()) : null)
+        {
+            ContentId = OptionalString(a, "contentId") is { Length: > 0 } contentId ? contentId.Trim('<', '>') : null,
+        })];
     }
 }

@@ -29,6 +29,9 @@ public sealed record InboundEmail(InboundEvent Event, IReadOnlyList<EmailAttachm
 /// </summary>
 public sealed record EmailAttachment(string Name, string ContentType, long Size, bool IsInline = false, BinaryData? Content = null)
 {
+    /// <summary>The <c>Content-ID</c> (without brackets) the HTML names it by in <c>cid:</c> URLs, when it has one.</summary>
+    public string? ContentId { get; init; }
+
     public Attachment At(string url) => new(Name, ContentType, url);
 }
 

@@ -105,7 +105,10 @@ public static class MimeMessageNormaliser
         var name = entity.ContentDisposition?.FileName ?? entity.ContentType.Name
             ?? (entity is MessagePart ? "message.eml" : inline ? "image" : "attachment");
         return new EmailAttachment(name, entity.ContentType.MimeType, bytes.Length, inline,
-            BinaryData.FromBytes(bytes.GetBuffer().AsMemory(0, (int)bytes.Length)));
+            BinaryData.FromBytes(bytes.GetBuffer().AsMemory(0, (int)bytes.Length)))
+        {
+            ContentId = string.IsNullOrWhiteSpace(entity.ContentId) ? null : entity.ContentId,
+        };
     }
 
     /// <summary>

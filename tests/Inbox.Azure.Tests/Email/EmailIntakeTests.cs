@@ -86,7 +86,8 @@ public sealed class EmailIntakeTests
 
         Assert.DoesNotContain("script", e.Content.Html!, StringComparison.Ordinal);
         Assert.DoesNotContain("onclick", e.Content.Html!, StringComparison.Ordinal);
-        Assert.Contains("src=\"cid:logo@customer.test\"", e.Content.Html!, StringComparison.Ordinal);
+        Assert.Contains($"src=\"{e.Content.Attachments[1].Url}\"", e.Content.Html!, StringComparison.Ordinal); // cid: is not for browsers
+        Assert.DoesNotContain("cid:", e.Content.Html!, StringComparison.Ordinal);
         Assert.Equal("The box was crushed.", e.Content.Text);
         Assert.Equal([("photos.pdf", "application/pdf"), ("logo.png", "image/png")], e.Content.Attachments.Select(a => (a.Name, a.ContentType)));
         Assert.All(e.Content.Attachments, a => Assert.Matches("^/api/inboxes/support/attachments/[0-9a-f]{64}$", a.Url));

@@ -119,12 +119,12 @@ public sealed class GraphMessageNormaliserTests
     }
 
     [Fact]
-    public void A_file_attachments_content_bytes_are_its_decoded_bytes_and_an_item_attachment_has_none()
+    public void A_file_attachments_content_bytes_and_content_id_are_read_and_an_item_attachment_has_no_bytes()
     {
         var json = Reply.Replace("\"hasAttachments\": false,", """
             "hasAttachments": true,
             "attachments": [
-              { "@odata.type": "#microsoft.graph.fileAttachment", "id": "AAMkADA1M=", "name": "note.txt", "contentType": "text/plain", "size": 5, "isInline": false, "contentBytes": "aGVsbG8=" },
+              { "@odata.type": "#microsoft.graph.fileAttachment", "id": "AAMkADA1M=", "name": "note.txt", "contentType": "text/plain", "size": 5, "isInline": true, "contentId": "<note@customer.test>", "contentBytes": "aGVsbG8=" },
               { "@odata.type": "#microsoft.graph.itemAttachment", "id": "AAMkADA1O=", "name": "Meeting", "contentType": null, "size": 3000, "isInline": false }
             ],
             """);
@@ -132,6 +132,7 @@ public sealed class GraphMessageNormaliserTests
         var attachments = Normalise(json).Attachments;
 
         Assert.Equal("hello"u8.ToArray(), attachments[0].Content!.ToArray());
+        Assert.Equal("note@customer.test", attachments[0].ContentId);
         Assert.Null(attachments[1].Content);
     }
 

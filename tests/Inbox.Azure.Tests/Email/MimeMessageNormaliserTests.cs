@@ -135,7 +135,7 @@ public sealed class MimeMessageNormaliserTests
         var email = Normalise(WithInlineLogo);
 
         var logo = Assert.Single(email.Attachments);
-        Assert.Equal(new EmailAttachment("image", "image/png", Logo.Length, IsInline: true), logo with { Content = null });
+        Assert.Equal(new EmailAttachment("image", "image/png", Logo.Length, IsInline: true) { ContentId = "logo@customer.test" }, logo with { Content = null });
         Assert.Equal(Logo, logo.Content!.ToArray());
         Assert.Equal("The label:", email.Event.Content.Text);
     }
