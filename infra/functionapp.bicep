@@ -23,6 +23,9 @@ param deploymentContainerName string
 @description('Blob container for claim checks.')
 param claimCheckContainerName string
 
+@description('Blob container of e-mail attachments (Attachments section of the app).')
+param attachmentContainerName string
+
 @description('Cosmos DB account endpoint (https://<account>.documents.azure.com:443/).')
 param cosmosEndpoint string
 
@@ -139,6 +142,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       KeyVault__Uri: keyVaultUri
       ClaimChecks__BlobServiceUri: storageBlobEndpoint
       ClaimChecks__ContainerName: claimCheckContainerName
+      Attachments__BlobServiceUri: storageBlobEndpoint
+      Attachments__ContainerName: attachmentContainerName
     },
     additionalAppSettings
   )

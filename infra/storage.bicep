@@ -20,6 +20,9 @@ param deploymentContainerName string
 @minValue(1)
 param claimCheckRetentionDays int = 30
 
+@description('Blob container for e-mail attachments and inline images (kept: messages reference them).')
+param attachmentContainerName string = 'attachments'
+
 param tags object = {}
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' = {
@@ -59,6 +62,14 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-08-01'
 resource claimChecks 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
   parent: blobService
   name: claimCheckContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource attachments 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
+  parent: blobService
+  name: attachmentContainerName
   properties: {
     publicAccess: 'None'
   }
@@ -111,4 +122,5 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-08
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output claimCheckContainerName string = claimChecks.name
+output attachmentContainerName string = attachments.name
 output deploymentContainerName string = deploymentPackages.name

@@ -1,5 +1,6 @@
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.Functions;
 using InboxServerless.Functions.Http;
@@ -59,6 +60,9 @@ public static class DevHostApp
 
             // Before the composition, so the Gmail client reads the fake's URLs (DevHost:FakeGmail).
             var fakeGmail = await FakeGmail.Start(builder, builder.Configuration["Urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : DefaultUrl);
+            // Attachments: the configured storage, or an Azurite of the host's own, started on first use.
+            if (string.IsNullOrEmpty(builder.Configuration["Attachments:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Attachments:BlobServiceUri"]))
+                builder.Services.AddSingleton<IAttachmentStore, LocalAttachmentStore>();
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
             builder.Services.AddMvcCore();

@@ -1,4 +1,5 @@
 using InboxServerless.Azure;
+using InboxServerless.Azure.Attachments;
 using InboxServerless.Azure.Email;
 using InboxServerless.Azure.Email.Gmail;
 using InboxServerless.Azure.Messenger;
@@ -35,6 +36,10 @@ public static class Composition
         services.AddSingleton<InboundEventConsumer>();
         services.AddSingleton<MailboxChanges>();
         services.AddSingleton<EmailIntake>();
+        // Mail's attachments, in blobs (Attachments section; the dev host starts Azurite when none is named), and the
+        // API that serves them to the inbox's members.
+        services.TryAddAttachmentStore(configuration);
+        services.AddSingleton<AttachmentUseCases>();
         services.AddSingleton<InboxUseCases>();
         services.AddSingleton<DirectoryUseCases>();
         services.AddSingleton<ConversationUseCases>();

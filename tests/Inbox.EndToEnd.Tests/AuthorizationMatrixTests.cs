@@ -1,6 +1,9 @@
 using System.Net;
+using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.Functions.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InboxServerless.EndToEnd.Tests;
 
@@ -40,6 +43,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         ["AuthorizeGmailMailbox"] = Audience.Admins, ["CompleteGmailAuthorization"] = Audience.Admins,
         ["GetInbox"] = Audience.InboxReaders, ["GetChannel"] = Audience.InboxReaders,
         ["ListConversations"] = Audience.InboxReaders, ["GetConversation"] = Audience.InboxReaders, ["GetTicket"] = Audience.InboxReaders,
+        ["GetAttachment"] = Audience.InboxReaders,
         ["SetConversationAssignee"] = Audience.InboxMembers, ["CloseConversation"] = Audience.InboxMembers,
         ["ReopenConversation"] = Audience.InboxMembers, ["ReplyToConversation"] = Audience.InboxMembers,
         ["ListInboxes"] = Audience.AccountUsers, ["GetDirectory"] = Audience.AccountUsers,
@@ -184,6 +188,9 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
             var conversation = (await (await admin.GetAsync($"api/inboxes/{inboxId}/conversations").Expect(HttpStatusCode.OK)).Body())["items"]![0]!;
             var setup = await (await admin.Send(HttpMethod.Post, "api/setup").Expect(HttpStatusCode.Accepted)).Body();
             var etag = (await admin.GetAsync($"api/inboxes/{inboxId}").Expect(HttpStatusCode.OK)).ETag();
+            var attachment = new AttachmentContent("matrix.txt", "text/plain", false, "matrix"u8.ToArray());
+            var attachmentId = AttachmentRules.Id(attachment);
+            await host.Services.GetRequiredService<IAttachmentStore>().Put(account, inboxId, attachmentId, attachment, default);
             return new World(host, account, new Dictionary<string, string>
             {
                 ["inboxId"] = inboxId,
@@ -194,6 +201,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
                 ["step"] = "name",
                 ["userId"] = "carol",
                 ["teamId"] = "matrix",
+                ["attachmentId"] = attachmentId,
             }, etag);
         }
 

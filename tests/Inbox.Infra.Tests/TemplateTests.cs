@@ -113,6 +113,8 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("KeyVault__Uri")]
     [InlineData("ClaimChecks__BlobServiceUri")] // ClaimCheckOptions in Inbox.Azure
     [InlineData("ClaimChecks__ContainerName")]
+    [InlineData("Attachments__BlobServiceUri")] // AttachmentStoreOptions in Inbox.Azure
+    [InlineData("Attachments__ContainerName")]
     public void Function_app_has_the_setting(string name) =>
         Assert.Contains($"'{name}'", AppSettingsExpression);
 

@@ -82,6 +82,8 @@ public static class StoreFailures
     public static bool IsOutage(Exception e) => e switch
     {
         CosmosException c => (int)c.StatusCode is 408 or 410 or 429 or >= 500,
+        // Blob storage (attachments), by the same measure; 0 is no answer at all.
+        global::Azure.RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
         HttpRequestException or TimeoutException or System.Net.Sockets.SocketException or IOException => true,
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsOutage),
         _ => e.InnerException is { } inner && IsOutage(inner),

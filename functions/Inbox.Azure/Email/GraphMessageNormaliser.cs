@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Rules;
 using static InboxServerless.Azure.Email.EmailJson;
 
 namespace InboxServerless.Azure.Email;
@@ -43,7 +44,7 @@ public static class GraphMessageNormaliser
             ReceivedAt = receivedAt,
         };
         var hasAttachments = message.TryGetProperty("hasAttachments", out var has) && has.ValueKind == JsonValueKind.True;
-        return new InboundEmail(e, attachments, hasAttachments || attachments.Count > 0);
+        return new InboundEmail(e, attachments, hasAttachments || attachments.Count > 0) { ForwardedFrom = ForwardedEmailRules.OriginalSender(text) };
     }
 
     /// <summary>Header names compare case-insensitively; the first of a repeated header wins.</summary>
@@ -67,7 +68,10 @@ public static class GraphMessageNormaliser
             : (content, null);
     }
 
-    /// <summary>With <c>$expand=attachments</c>: file and item attachments, described (their bytes are fetched apart).</summary>
+    /// <summary>
+    /// With <c>$expand=attachments</c>: file and item attachments, described, with a file attachment's bytes when Graph
+    /// sent its <c>contentBytes</c> (base64); an item attachment (an Outlook item) has none, and is described only.
+    /// </summary>
     private static IReadOnlyList<EmailAttachment> Attachments(JsonElement message)
     {
         if (!message.TryGetProperty("attachments", out var list) || list.ValueKind != JsonValueKind.Array) return [];
@@ -75,6 +79,10 @@ public static class GraphMessageNormaliser
             OptionalString(a, "name") ?? "attachment",
             OptionalString(a, "contentType") ?? "application/octet-stream",
             a.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number ? size.GetInt64() : 0,
-            a.TryGetProperty("isInline", out var inline) && inline.ValueKind == JsonValueKind.True))];
+            a.TryGetProperty("isInline", out var inline) && inline.ValueKind == JsonValueKind.True,
+            a.TryGetProperty("contentBytes", out var bytes) && bytes.ValueKind == JsonValueKind.String ? BinaryData.FromBytes(bytes.GetBytesFromBase64()) : null)
+        {
+            ContentId = OptionalString(a, "contentId") is { Length: > 0 } contentId ? contentId.Trim('<', '>') : null,
+        })];
     }
 }

@@ -13,7 +13,15 @@ namespace InboxServerless.Azure.Email;
 /// adds them to the event with <see cref="EmailAttachment.At"/>.
 /// </summary>
 /// <param name="HasAttachments">Graph says so even when the message was read without its attachments.</param>
-public sealed record InboundEmail(InboundEvent Event, IReadOnlyList<EmailAttachment> Attachments, bool HasAttachments);
+public sealed record InboundEmail(InboundEvent Event, IReadOnlyList<EmailAttachment> Attachments, bool HasAttachments)
+{
+    /// <summary>
+    /// When the mail is a forward: the sender of the original (its embedded <c>message/rfc822</c> part, or the forwarded
+    /// header block of its text, <see cref="Core.Rules.ForwardedEmailRules.OriginalSender"/>), for the channel's "log
+    /// forwarded e-mail to the original sender".
+    /// </summary>
+    public InboundSender? ForwardedFrom { get; init; }
+}
 
 /// <summary>
 /// An attachment as the mail describes it; <paramref name="Size"/> in bytes, decoded. <paramref name="Content"/> holds the
@@ -21,6 +29,9 @@ public sealed record InboundEmail(InboundEvent Event, IReadOnlyList<EmailAttachm
 /// </summary>
 public sealed record EmailAttachment(string Name, string ContentType, long Size, bool IsInline = false, BinaryData? Content = null)
 {
+    /// <summary>The <c>Content-ID</c> (without brackets) the HTML names it by in <c>cid:</c> URLs, when it has one.</summary>
+    public string? ContentId { get; init; }
+
     public Attachment At(string url) => new(Name, ContentType, url);
 }
 

@@ -2,8 +2,8 @@ using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Rules;
 using MimeKit;
-using MimeKit.IO;
 
 namespace InboxServerless.Azure.Email;
 
@@ -58,7 +58,8 @@ public static class MimeMessageNormaliser
             return Problem.Invalid("from", "The message has no sender address.");
 
         var html = message.HtmlBody;
-        var attachments = message.Attachments.Select(Describe).ToList();
+        var text = message.TextBody ?? (html is null ? null : HtmlText.ToText(html));
+        var attachments = message.Attachments.Select(e => Describe(e, inline: false)).Concat(InlineImages(message).Select(e => Describe(e, inline: true))).ToList();
         var e = new InboundEvent
         {
             Channel = ChannelKind.Email,
@@ -74,33 +75,57 @@ public static class MimeMessageNormaliser
             Content = new InboundContent
             {
                 Subject = message.Subject,
-                Text = message.TextBody ?? (html is null ? null : HtmlText.ToText(html)),
+                Text = text,
                 Html = html,
             },
             // MimeKit gives MinValue when the Date header is missing or unreadable.
             SentAt = message.Date == DateTimeOffset.MinValue ? receivedAt : message.Date,
             ReceivedAt = receivedAt,
         };
-        return new InboundEmail(e, attachments, attachments.Count > 0);
+        var forwarded = EmbeddedMessages(message.Body).FirstOrDefault()?.From.Mailboxes.FirstOrDefault() is { Address.Length: > 0 } original
+            ? new InboundSender(original.Address, string.IsNullOrWhiteSpace(original.Name) ? null : original.Name, original.Address)
+            : ForwardedEmailRules.OriginalSender(text);
+        return new InboundEmail(e, attachments, attachments.Count > 0) { ForwardedFrom = forwarded };
     }
 
-    private static EmailAttachment Describe(MimeEntity entity)
+    /// <summary>The attachment with its decoded bytes (a forwarded message as its MIME text), for the intake to store.</summary>
+    private static EmailAttachment Describe(MimeEntity entity, bool inline)
     {
-        var size = new MeasuringStream();
+        var bytes = new MemoryStream();
         switch (entity)
         {
             case MimePart part:
-                part.Content?.DecodeTo(size);
+                part.Content?.DecodeTo(bytes);
                 break;
             case MessagePart { Message: { } attached }:
-                attached.WriteTo(size);
+                attached.WriteTo(bytes);
                 break;
         }
 
         var name = entity.ContentDisposition?.FileName ?? entity.ContentType.Name
-            ?? (entity is MessagePart ? "message.eml" : "attachment");
-        return new EmailAttachment(name, entity.ContentType.MimeType, size.Length);
+            ?? (entity is MessagePart ? "message.eml" : inline ? "image" : "attachment");
+        return new EmailAttachment(name, entity.ContentType.MimeType, bytes.Length, inline,
+            BinaryData.FromBytes(bytes.GetBuffer().AsMemory(0, (int)bytes.Length)))
+        {
+            ContentId = string.IsNullOrWhiteSpace(entity.ContentId) ? null : entity.ContentId,
+        };
     }
+
+    /// <summary>
+    /// Images the HTML shows by <c>cid:</c>: parts of a <c>multipart/related</c> with a Content-Id, which
+    /// <see cref="MimeMessage.Attachments"/> leaves out unless they are marked as attachments.
+    /// </summary>
+    private static IEnumerable<MimePart> InlineImages(MimeMessage message) =>
+        message.BodyParts.OfType<MimePart>().Where(p =>
+            !p.IsAttachment && p.ContentId is { Length: > 0 } && p.ContentType.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Messages carried whole (<c>message/rfc822</c>): a forward as attachment, or inline as Apple Mail does.</summary>
+    private static IEnumerable<MimeMessage> EmbeddedMessages(MimeEntity? entity) => entity switch
+    {
+        MessagePart { Message: { } attached } => [attached],
+        Multipart multipart => multipart.SelectMany(EmbeddedMessages),
+        _ => [],
+    };
 
     /// <summary>Without a Message-Id, the bytes identify the message, so a redelivery is still the same message.</summary>
     private static string ContentId(ReadOnlySpan<byte> raw) => $"sha256:{Convert.ToHexStringLower(SHA256.HashData(raw))}";

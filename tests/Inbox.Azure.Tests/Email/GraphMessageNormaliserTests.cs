@@ -119,6 +119,34 @@ public sealed class GraphMessageNormaliserTests
     }
 
     [Fact]
+    public void A_file_attachments_content_bytes_and_content_id_are_read_and_an_item_attachment_has_no_bytes()
+    {
+        var json = Reply.Replace("\"hasAttachments\": false,", """
+            "hasAttachments": true,
+            "attachments": [
+              { "@odata.type": "#microsoft.graph.fileAttachment", "id": "AAMkADA1M=", "name": "note.txt", "contentType": "text/plain", "size": 5, "isInline": true, "contentId": "<note@customer.test>", "contentBytes": "aGVsbG8=" },
+              { "@odata.type": "#microsoft.graph.itemAttachment", "id": "AAMkADA1O=", "name": "Meeting", "contentType": null, "size": 3000, "isInline": false }
+            ],
+            """);
+
+        var attachments = Normalise(json).Attachments;
+
+        Assert.Equal("hello"u8.ToArray(), attachments[0].Content!.ToArray());
+        Assert.Equal("note@customer.test", attachments[0].ContentId);
+        Assert.Null(attachments[1].Content);
+    }
+
+    [Fact]
+    public void A_forwarded_header_block_in_the_html_body_names_the_original_sender()
+    {
+        var json = Reply.Replace(
+            "\"body\": { \"contentType\": \"text\", \"content\": \"Photos to follow.\\r\\n\\r\\n> Hello,\" },",
+            "\"body\": { \"contentType\": \"html\", \"content\": \"<div>FYI</div><div>-----Original Message-----<br>From: Jo Customer [mailto:jo@customer.test]<br>Sent: Tuesday<br>Subject: Order 1042</div><p>The box was crushed.</p>\" },");
+
+        Assert.Equal(new InboundSender("jo@customer.test", "Jo Customer", "jo@customer.test"), Normalise(json).ForwardedFrom);
+    }
+
+    [Fact]
     public void Without_an_internet_message_id_graphs_id_identifies_it_and_without_dates_the_receipt_dates_it()
     {
         var json = Reply.Replace("\"internetMessageId\": \"<CAF9aa2@mail.customer.test>\",", "")

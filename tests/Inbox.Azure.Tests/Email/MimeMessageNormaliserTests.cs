@@ -97,8 +97,104 @@ public sealed class MimeMessageNormaliserTests
         Assert.Null(e.Thread.InReplyTo);
         Assert.Empty(e.Thread.References);
         Assert.True(email.HasAttachments);
-        Assert.Equal([new EmailAttachment("facture-42.pdf", "application/pdf", Invoice.Length)], email.Attachments);
+        Assert.Equal([new EmailAttachment("facture-42.pdf", "application/pdf", Invoice.Length)], email.Attachments.Select(a => a with { Content = null }));
+        Assert.Equal(Invoice, email.Attachments[0].Content!.ToArray()); // decoded, for the intake to store
         Assert.Empty(e.Content.Attachments); // by reference only once the shell has stored them
+        Assert.Null(email.ForwardedFrom);
+    }
+
+    /// <summary>The first bytes of a PNG: the image's bytes are what the test follows, not its pixels.</summary>
+    private static readonly byte[] Logo = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
+
+    /// <summary>multipart/related: the HTML shows a logo by cid:, a part that is no attachment by its disposition.</summary>
+    private static string WithInlineLogo => $"""
+        From: Jo Customer <jo@customer.test>
+        To: support@contoso.test
+        Subject: See the label
+        Message-ID: <related-1@mail.customer.test>
+        MIME-Version: 1.0
+        Content-Type: multipart/related; boundary="rel-1"; type="text/html"
+
+        --rel-1
+        Content-Type: text/html; charset=UTF-8
+
+        <p>The label: <img src="cid:logo@customer.test"></p>
+        --rel-1
+        Content-Type: image/png
+        Content-Transfer-Encoding: base64
+        Content-ID: <logo@customer.test>
+        Content-Disposition: inline
+
+        {Convert.ToBase64String(Logo)}
+        --rel-1--
+        """;
+
+    [Fact]
+    public void An_inline_image_is_an_inline_attachment_with_its_bytes()
+    {
+        var email = Normalise(WithInlineLogo);
+
+        var logo = Assert.Single(email.Attachments);
+        Assert.Equal(new EmailAttachment("image", "image/png", Logo.Length, IsInline: true) { ContentId = "logo@customer.test" }, logo with { Content = null });
+        Assert.Equal(Logo, logo.Content!.ToArray());
+        Assert.Equal("The label:", email.Event.Content.Text);
+    }
+
+    [Fact]
+    public void A_forward_as_attachment_names_the_sender_of_the_message_it_carries()
+    {
+        var email = Normalise("""
+            From: Ann Agent <ann@contoso.test>
+            To: support@contoso.test
+            Subject: Fwd: Order 1042 arrived damaged
+            Message-ID: <fwd-1@contoso.test>
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="fwd-1"
+
+            --fwd-1
+            Content-Type: text/plain
+
+            See below.
+            --fwd-1
+            Content-Type: message/rfc822
+            Content-Disposition: attachment
+
+            From: =?ISO-8859-1?Q?Jos=E9_Garc=EDa?= <jose@customer.test>
+            To: ann@contoso.test
+            Subject: Order 1042 arrived damaged
+            Message-ID: <orig-1@mail.customer.test>
+
+            The box was crushed.
+            --fwd-1--
+            """);
+
+        Assert.Equal(new InboundSender("jose@customer.test", "José García", "jose@customer.test"), email.ForwardedFrom);
+        Assert.Equal("ann@contoso.test", email.Event.Sender.Email); // who sent it: the intake decides whom it is logged to
+        Assert.Equal("message/rfc822", Assert.Single(email.Attachments).ContentType);
+    }
+
+    [Fact]
+    public void An_inline_forward_names_the_sender_of_its_forwarded_header_block()
+    {
+        var email = Normalise("""
+            From: Ann Agent <ann@contoso.test>
+            To: support@contoso.test
+            Subject: Fwd: Order 1042 arrived damaged
+            Message-ID: <fwd-2@contoso.test>
+            Content-Type: text/plain; charset=UTF-8
+
+            Can someone take this one?
+
+            ---------- Forwarded message ---------
+            From: Jo Customer <jo@customer.test>
+            Date: Tue, Nov 24, 2026 at 6:02 PM
+            Subject: Order 1042 arrived damaged
+            To: <ann@contoso.test>
+
+            The box was crushed.
+            """);
+
+        Assert.Equal(new InboundSender("jo@customer.test", "Jo Customer", "jo@customer.test"), email.ForwardedFrom);
     }
 
     [Fact]

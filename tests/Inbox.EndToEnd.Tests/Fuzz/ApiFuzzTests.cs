@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
 using InboxServerless.DevHost;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.Functions.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace InboxServerless.EndToEnd.Tests.Fuzz;
@@ -296,6 +299,8 @@ public sealed class ApiFuzzTests(DevHostFixture host, ITestOutputHelper output)
             var conversation = await FirstConversation(admin, inboxId);
             var setup = (await (await admin.Send(HttpMethod.Post, "api/setup").Expect(HttpStatusCode.Accepted)).Body())["id"]!.GetValue<string>();
             var etag = (await admin.GetAsync($"api/inboxes/{inboxId}").Expect(HttpStatusCode.OK)).ETag();
+            var attachment = new AttachmentContent("fuzz.txt", "text/plain", false, "fuzz"u8.ToArray());
+            await host.Services.GetRequiredService<IAttachmentStore>().Put(account, inboxId, AttachmentRules.Id(attachment), attachment, default);
             return new World(account, new Dictionary<string, string[]>
             {
                 ["inboxId"] = [inboxId],
@@ -306,6 +311,7 @@ public sealed class ApiFuzzTests(DevHostFixture host, ITestOutputHelper output)
                 ["step"] = ["name", "members", "channel", "settings", "review"],
                 ["userId"] = ["alice", "bob"],
                 ["teamId"] = ["support", "sales"],
+                ["attachmentId"] = [AttachmentRules.Id(attachment), new string('0', 64)],
             }, etag, ClientPrincipal.Encode(account, "admin", ClientPrincipal.AccountAdminRole));
         }
     }

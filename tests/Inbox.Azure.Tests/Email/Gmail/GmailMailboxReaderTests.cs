@@ -5,6 +5,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.Local.Google;
 using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
 
 namespace InboxServerless.Azure.Tests.Email.Gmail;
 
@@ -47,7 +48,7 @@ public sealed class GmailMailboxReaderTests : IAsyncLifetime
         ApiBaseUrl = google.BaseAddress.ToString(), TokenUrl = google.TokenUrl.ToString(), ConsentUrl = google.ConsentUrl.ToString(), ResyncDays = 7,
     };
 
-    private GmailMailboxReader Reader() => new(api, tokens, watches, new EmailIntake(), options, clock, NullLogger<GmailMailboxReader>.Instance);
+    private GmailMailboxReader Reader() => new(api, tokens, watches, new EmailIntake(Mock.Of<IAttachmentStore>(), Mock.Of<IDirectoryStore>()), options, clock, NullLogger<GmailMailboxReader>.Instance);
 
     private static readonly MailboxChange Change = new(EmailProvider.Gmail, MailboxChangeKind.NewMail, "acc-1", "in-1", "ch-1", "1");
 

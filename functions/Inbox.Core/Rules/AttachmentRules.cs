@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using InboxServerless.Core.Ports;
+
+namespace InboxServerless.Core.Rules;
+
+/// <summary>How an attachment is named, referenced and served.</summary>
+public static class AttachmentRules
+{
+    /// <summary>One attachment: what Office 365 and Gmail accept for a whole message; the MIME reader bounds it too.</summary>
+    public const int MaxBytes = 25 * 1024 * 1024;
+
+    /// <summary>More than any mail needs; bounds the work (and the blobs) one message can cause.</summary>
+    public const int MaxPerMessage = 100;
+
+    // Images a browser shows without running anything: SVG is a document with scripts, so it is never shown inline.
+    private static readonly HashSet<string> InlineImages = new(StringComparer.OrdinalIgnoreCase)
+        { "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp" };
+
+    /// <summary>
+    /// The id of an attachment: the digest of its name, type and bytes, so the same attachment read again (a redelivered
+    /// mail) has the same id, and one inbox's copy of a file is one blob.
+    /// </summary>
+    public static string Id(AttachmentContent content)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{content.ContentType}\u001f{content.Name}\u001f{(content.IsInline ? 1 : 0)}\u001f"));
+        hash.AppendData(content.Bytes.Span);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>An id <see cref="Id"/> could have made: anything else is no attachment (and never reaches the store).</summary>
+    public static bool IsId(string? id) => id is { Length: 64 } && id.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>Where the API serves it: the message's reference, readable by the inbox's members only.</summary>
+    public static string Url(string inboxId, string attachmentId) =>
+        $"/api/inboxes/{Uri.EscapeDataString(inboxId)}/attachments/{attachmentId}";
+
+    /// <summary>
+    /// The type it is served as: the mail's, when it is a well-formed type; otherwise bytes. The browser is told not to
+    /// guess (<c>nosniff</c>), so the declared type is what it gets.
+    /// </summary>
+    public static string ServedType(string contentType)
+    {
+        var type = contentType.Split(';', 2)[0].Trim();
+        var slash = type.IndexOf('/');
+        return slash > 0 && slash < type.Length - 1 && type.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '+' or '-')
+            ? type.ToLowerInvariant()
+            : "application/octet-stream";
+    }
+
+    /// <summary>Downloaded, never shown in our origin, except an inline image of a type that cannot run.</summary>
+    public static bool ShownInline(StoredAttachment attachment) =>
+        attachment.IsInline && InlineImages.Contains(ServedType(attachment.ContentType));
+}
