@@ -41,6 +41,8 @@ public static class Composition
         services.AddSettings<MessengerOptions>(configuration.GetSection(MessengerOptions.Section));
         services.AddSingleton<MessengerInbound>();
         services.AddMessengerGraphApi(configuration);
+        // Office 365 mailboxes through Microsoft Graph: the webhook, the reader, the connector and the subscriptions' timer.
+        services.AddGraphMailboxes(configuration);
         // Page tokens: Key Vault in Azure (Program.cs); a host that names no store keeps them in memory.
         services.TryAddSingleton<ISecretStore, InMemorySecretStore>();
         services.AddSingleton<MessengerPageConnector>();
@@ -56,7 +58,8 @@ public static class Composition
         services.AddSingleton<SetupWizardUseCases>();
         // Every provider's handshake; each connector acts on its own kind of channel only.
         services.AddSingleton<MessengerChannelConnector>();
-        services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors([sp.GetRequiredService<MessengerChannelConnector>()]));
+        services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors([
+            sp.GetRequiredService<MessengerChannelConnector>(), sp.GetRequiredService<Office365ChannelConnector>()]));
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());

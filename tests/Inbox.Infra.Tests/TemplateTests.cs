@@ -53,6 +53,7 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("conversations", "/inboxId", null)]
     [InlineData("contacts", "/accountId", null)]
     [InlineData("tickets", "/accountId", null)]
+    [InlineData("mailboxSubscriptions", "/id", null)]
     public void Cosmos_container_has_its_partition_key_and_unique_key(string name, string partitionKey, string? uniqueKey)
     {
         Assert.True(Containers.TryGetValue(name, out var container), $"No container '{name}'.");

@@ -67,7 +67,7 @@ public static class GraphMessageNormaliser
             : (content, null);
     }
 
-    /// <summary>With <c>$expand=attachments</c>: file and item attachments, described (their bytes are fetched apart).</summary>
+    /// <summary>With <c>$expand=attachments</c>: file and item attachments, with the bytes of file attachments (<c>contentBytes</c>).</summary>
     private static IReadOnlyList<EmailAttachment> Attachments(JsonElement message)
     {
         if (!message.TryGetProperty("attachments", out var list) || list.ValueKind != JsonValueKind.Array) return [];
@@ -75,6 +75,8 @@ public static class GraphMessageNormaliser
             OptionalString(a, "name") ?? "attachment",
             OptionalString(a, "contentType") ?? "application/octet-stream",
             a.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number ? size.GetInt64() : 0,
-            a.TryGetProperty("isInline", out var inline) && inline.ValueKind == JsonValueKind.True))];
+            a.TryGetProperty("isInline", out var inline) && inline.ValueKind == JsonValueKind.True,
+            // A file attachment carries its bytes when expanded; an item attachment (a mail, an event) does not.
+            OptionalString(a, "contentBytes") is { Length: > 0 } bytes ? BinaryData.FromBytes(Convert.FromBase64String(bytes)) : null))];
     }
 }
