@@ -41,6 +41,7 @@ public static class DevHostApp
 
         var functions = FunctionCatalog.All;
         EmulatorLease? emulator = null;
+        FakeGraph? fakeGraph = null;
         WebApplication? app = null;
         try
         {
@@ -57,6 +58,7 @@ public static class DevHostApp
                 builder.Services.AddSingleton(_ => emulator);
             }
 
+            if (builder.Configuration.GetValue<bool>(FakeGraphServices.Setting)) fakeGraph = await builder.AddFakeGraph();
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
             builder.Services.AddMvcCore();
@@ -76,6 +78,12 @@ public static class DevHostApp
 
             app = builder.Build();
             if (emulator is not null) app.Services.GetRequiredService<EmulatorLease>();
+            if (fakeGraph is not null)
+            {
+                app.Services.GetRequiredService<FakeGraph>(); // owned by the container from here
+                var started = app;
+                app.Lifetime.ApplicationStarted.Register(() => started.NotifyThisHost());
+            }
             foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
                 FunctionInvocation.CheckConstructible(function, app.Services);
 
@@ -100,6 +108,7 @@ public static class DevHostApp
         {
             if (app is not null) await app.DisposeAsync();
             if (emulator is not null) await emulator.DisposeAsync();
+            if (fakeGraph is not null && app is null) await fakeGraph.DisposeAsync();
             throw;
         }
     }
