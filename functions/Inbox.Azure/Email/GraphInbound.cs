@@ -36,7 +36,8 @@ public sealed class GraphInbound(GraphSubscriptionCache subscriptions, IInboundQ
         {
             foreach (var id in named)
             {
-                if (await subscriptions.Find(id, ct) is { } found) known[id] = found;
+                // Graph's subscription ids are GUIDs: anything else is nobody's, and is not worth a lookup (nor a valid Cosmos id).
+                if (Guid.TryParseExact(id, "D", out _) && await subscriptions.Find(id, ct) is { } found) known[id] = found;
             }
 
             var parsed = GraphNotifications.Parse(body.Span, id => known.TryGetValue(id, out var k) ? k.ClientState : null);
