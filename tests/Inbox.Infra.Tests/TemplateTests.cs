@@ -114,6 +114,8 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("KeyVault__Uri")]
     [InlineData("ClaimChecks__BlobServiceUri")] // ClaimCheckOptions in Inbox.Azure
     [InlineData("ClaimChecks__ContainerName")]
+    [InlineData("Graph__NotificationUrl")] // GraphOptions in Inbox.Azure
+    [InlineData("Graph__LifecycleNotificationUrl")]
     public void Function_app_has_the_setting(string name) =>
         Assert.Contains($"'{name}'", AppSettingsExpression);
 
