@@ -100,6 +100,7 @@ public static class DevHostApp
             app.MapAdminTrigger();
             app.MapQueueAdmin();
             app.MapOutbox();
+            if (fakeGraph is not null) app.MapFakeGraph();
             var built = app;
             app.Lifetime.ApplicationStarted.Register(() => LogStarted(built, functions, emulator?.Emulator));
             return app;

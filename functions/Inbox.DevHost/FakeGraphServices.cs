@@ -18,6 +18,7 @@ public static class FakeGraphServices
     public static async Task<FakeGraph> AddFakeGraph(this WebApplicationBuilder builder)
     {
         var fake = await FakeGraph.Start();
+        fake.AnyMailbox = true; // a developer connects whatever address the channel names
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Graph:BaseUrl"] = fake.BaseUrl,
@@ -36,6 +37,22 @@ public static class FakeGraphServices
         if (string.IsNullOrEmpty(options.NotificationUrl)) options.NotificationUrl = new Uri(self, "api/webhooks/graph").ToString();
         if (string.IsNullOrEmpty(options.LifecycleNotificationUrl)) options.LifecycleNotificationUrl = new Uri(self, "api/webhooks/graph/lifecycle").ToString();
     }
+
+    /// <summary>
+    /// <c>POST /admin/fake-graph/users/{address}/messages</c> with <c>{"from","subject","text","conversationId"?,"inReplyTo"?}</c>:
+    /// mail arrives in the fake mailbox, and Graph notifies this host as it would. Answers the message's Graph id.
+    /// </summary>
+    public static void MapFakeGraph(this WebApplication app) =>
+        app.MapPost("/admin/fake-graph/users/{address}/messages", async (string address, FakeMailRequest mail, FakeGraph graph, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(mail.From) || !mail.From.Contains('@', StringComparison.Ordinal))
+                return Results.Problem(title: "Give the sender's address as \"from\".", statusCode: StatusCodes.Status400BadRequest);
+            var id = await graph.Deliver(address, new FakeMail(mail.From, mail.Subject ?? "", mail.Text ?? "",
+                ConversationId: mail.ConversationId, InReplyTo: mail.InReplyTo), ct);
+            return Results.Json(new { id }, statusCode: StatusCodes.Status201Created);
+        });
+
+    public sealed record FakeMailRequest(string From, string? Subject, string? Text, string? ConversationId, string? InReplyTo);
 
     /// <summary>The fake takes any bearer token.</summary>
     private sealed class FixedToken : IGraphCredentials

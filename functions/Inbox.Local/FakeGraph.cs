@@ -52,6 +52,9 @@ public sealed class FakeGraph : IAsyncDisposable
     /// <summary>Whether creating a subscription runs Graph's validation handshake on both URLs first (as Graph does).</summary>
     public bool ValidateEndpoints { get; set; } = true;
 
+    /// <summary>Every address is a mailbox (an empty inbox until mail is delivered), as on the dev host; otherwise only those added.</summary>
+    public bool AnyMailbox { get; set; }
+
     /// <summary>While on, mail is delivered without notifications: the gap a <c>missed</c> lifecycle event reports.</summary>
     public bool Silenced { get; set; }
 
@@ -316,6 +319,7 @@ public sealed class FakeGraph : IAsyncDisposable
     {
         if (refused.TryGetValue(user, out var status))
             return Error(status, status == HttpStatusCode.Forbidden ? "ErrorAccessDenied" : "Authorization_RequestDenied", "Access is denied. Check credentials and try again.");
+        if (AnyMailbox) AddMailbox(user);
         return mailboxes.ContainsKey(user) ? null : NotFound($"The requested user '{user}' is invalid.");
     }
 

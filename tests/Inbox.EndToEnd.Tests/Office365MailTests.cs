@@ -102,6 +102,20 @@ public sealed class Office365MailTests(DevHostFixture host)
     }
 
     [Fact]
+    public async Task The_dev_hosts_admin_endpoint_delivers_mail_through_the_fake_Graph()
+    {
+        var (inboxId, _) = await Connected();
+        using var developer = host.DevAdmin();
+
+        await developer.Send(HttpMethod.Post, $"admin/fake-graph/users/{Address}/messages",
+            """{"from":"kim@customer.example","subject":"Hello","text":"Is anyone there?"}""").Expect(HttpStatusCode.Created);
+
+        var stored = Assert.Single(await Stored(inboxId));
+        Assert.Equal("Hello", stored.Conversation.Subject);
+        await developer.Send(HttpMethod.Post, $"admin/fake-graph/users/{Address}/messages", """{"subject":"no sender"}""").Expect(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Bad_input_to_the_Graph_webhooks_queues_nothing()
     {
         var (_, subscriptionId) = await Connected();
