@@ -59,7 +59,8 @@ public sealed class GraphSubscriptions(IGraphMailboxes graph, IMailboxSubscripti
         var renewed = await graph.Renew(subscription.TenantId, subscription.Id, MailboxSubscriptionRules.ExpiryFrom(clock.GetUtcNow()), ct);
         if (renewed.IsSuccess)
         {
-            var current = subscription with { ExpiresAt = renewed.Value };
+            // Read again: the consumer may have kept a delta link since the timer listed it.
+            var current = (await store.Find(subscription.Id, ct) ?? subscription) with { ExpiresAt = renewed.Value };
             await store.Put(current, ct);
             return (current, false);
         }

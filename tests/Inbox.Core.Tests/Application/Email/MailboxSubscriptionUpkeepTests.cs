@@ -53,6 +53,20 @@ public sealed class MailboxSubscriptionUpkeepTests
     }
 
     [Fact]
+    public async Task A_renewal_keeps_the_delta_link_the_consumer_kept_since_the_listing()
+    {
+        var listed = Subscription("lapsing", TimeSpan.FromHours(3), TimeSpan.FromMinutes(1));
+        Holding(listed);
+        store.Setup(s => s.Find("lapsing", It.IsAny<CancellationToken>())).ReturnsAsync(listed with { DeltaLink = "https://graph/delta?$deltatoken=2" });
+        graph.Setup(g => g.Renew("tenant", "lapsing", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string _, string _, DateTimeOffset at, CancellationToken _) => at);
+
+        await upkeep.Run(default);
+
+        Assert.Equal("https://graph/delta?$deltatoken=2", Assert.Single(stored).DeltaLink);
+    }
+
+    [Fact]
     public async Task Creates_again_the_one_Graph_forgot_and_catches_its_mailbox_up()
     {
         Holding(Subscription("forgotten", TimeSpan.FromHours(3), TimeSpan.FromMinutes(1)));
