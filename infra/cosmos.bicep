@@ -99,6 +99,24 @@ resource channelBindings 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
   }
 }
 
+// Graph subscriptions of Office 365 mailboxes, by subscription id: the Graph webhook's lookup is a point read.
+resource mailboxSubscriptions 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-10-15' = {
+  parent: database
+  name: 'mailboxSubscriptions'
+  properties: {
+    resource: {
+      id: 'mailboxSubscriptions'
+      partitionKey: {
+        paths: [
+          '/id'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+    }
+  }
+}
+
 // Users and teams, one query per account.
 resource directory 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-10-15' = {
   parent: database

@@ -144,6 +144,10 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       ClaimChecks__ContainerName: claimCheckContainerName
       Attachments__BlobServiceUri: storageBlobEndpoint
       Attachments__ContainerName: attachmentContainerName
+      // Where Microsoft Graph notifies Office 365 mail (docs/email-office365.md); the app's id and credential come
+      // through additionalAppSettings (Graph__ClientId, and a Key Vault reference or Graph__UseManagedIdentity).
+      Graph__NotificationUrl: 'https://${functionApp.properties.defaultHostName}/api/webhooks/graph'
+      Graph__LifecycleNotificationUrl: 'https://${functionApp.properties.defaultHostName}/api/webhooks/graph/lifecycle'
     },
     additionalAppSettings
   )

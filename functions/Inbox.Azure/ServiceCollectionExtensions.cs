@@ -29,6 +29,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IContactStore, CosmosContactStore>();
         services.AddSingleton<IConversationStore, CosmosConversationStore>();
         services.AddSingleton<ITicketStore, CosmosTicketStore>();
+        services.AddSingleton<IMailboxSubscriptionStore, CosmosMailboxSubscriptionStore>();
         return services;
     }
 }

@@ -42,6 +42,7 @@ public static class DevHostApp
 
         var functions = FunctionCatalog.All;
         EmulatorLease? emulator = null;
+        FakeGraph? fakeGraph = null;
         WebApplication? app = null;
         try
         {
@@ -63,6 +64,7 @@ public static class DevHostApp
             // Attachments: the configured storage, or an Azurite of the host's own, started on first use.
             if (string.IsNullOrEmpty(builder.Configuration["Attachments:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Attachments:BlobServiceUri"]))
                 builder.Services.AddSingleton<IAttachmentStore, LocalAttachmentStore>();
+            if (builder.Configuration.GetValue<bool>(FakeGraphServices.Setting)) fakeGraph = await builder.AddFakeGraph();
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
             builder.Services.AddMvcCore();
@@ -82,6 +84,12 @@ public static class DevHostApp
 
             app = builder.Build();
             if (emulator is not null) app.Services.GetRequiredService<EmulatorLease>();
+            if (fakeGraph is not null)
+            {
+                app.Services.GetRequiredService<FakeGraph>(); // owned by the container from here
+                var started = app;
+                app.Lifetime.ApplicationStarted.Register(() => started.NotifyThisHost());
+            }
             foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
                 FunctionInvocation.CheckConstructible(function, app.Services);
 
@@ -104,6 +112,7 @@ public static class DevHostApp
                 app.MapFakeGmail();
             }
 
+            if (fakeGraph is not null) app.MapFakeGraph();
             var built = app;
             app.Lifetime.ApplicationStarted.Register(() => LogStarted(built, functions, emulator?.Emulator));
             return app;
@@ -112,6 +121,7 @@ public static class DevHostApp
         {
             if (app is not null) await app.DisposeAsync();
             if (emulator is not null) await emulator.DisposeAsync();
+            if (fakeGraph is not null && app is null) await fakeGraph.DisposeAsync();
             throw;
         }
     }

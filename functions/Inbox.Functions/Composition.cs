@@ -47,6 +47,8 @@ public static class Composition
         services.AddSettings<MessengerOptions>(configuration.GetSection(MessengerOptions.Section));
         services.AddSingleton<MessengerInbound>();
         services.AddMessengerGraphApi(configuration);
+        // Office 365 mailboxes through Microsoft Graph: the webhook, the reader, the connector and the subscriptions' timer.
+        services.AddGraphMailboxes(configuration);
         // Page tokens: Key Vault in Azure (Program.cs); a host that names no store keeps them in memory.
         services.TryAddSingleton<ISecretStore, InMemorySecretStore>();
         services.AddSingleton<MessengerPageConnector>();
@@ -64,8 +66,10 @@ public static class Composition
         services.AddSingleton<MessengerChannelConnector>();
         // Gmail: its consent flow, push, reader (IMailboxReader), connector and watch renewal (docs/email-gmail.md).
         services.AddGmail(configuration);
-        services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors(
-            [sp.GetRequiredService<MessengerChannelConnector>(), sp.GetRequiredService<GmailChannelConnector>()]));
+        services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors([
+            sp.GetRequiredService<MessengerChannelConnector>(),
+            sp.GetRequiredService<Office365ChannelConnector>(),
+            sp.GetRequiredService<GmailChannelConnector>()]));
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());

@@ -37,7 +37,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
     {
         ["CreateInbox"] = Audience.Admins, ["UpdateInbox"] = Audience.Admins, ["DeleteInbox"] = Audience.Admins,
         ["ConnectChannel"] = Audience.Admins, ["UpdateChannel"] = Audience.Admins, ["DisconnectChannel"] = Audience.Admins,
-        ["ConnectMessengerPage"] = Audience.Admins, ["SaveUser"] = Audience.Admins, ["SaveTeam"] = Audience.Admins,
+        ["ConnectMessengerPage"] = Audience.Admins, ["ConnectOffice365Mailbox"] = Audience.Admins, ["SaveUser"] = Audience.Admins, ["SaveTeam"] = Audience.Admins,
         ["StartSetup"] = Audience.Admins, ["SubmitSetupStep"] = Audience.Admins, ["GetSetup"] = Audience.Admins, ["CancelSetup"] = Audience.Admins,
         ["AuthorizeSetupMessengerPage"] = Audience.Admins,
         ["AuthorizeGmailMailbox"] = Audience.Admins, ["CompleteGmailAuthorization"] = Audience.Admins,
@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         ["ListTickets"] = Audience.AccountUsers,
         ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public, ["GetOpenApiDocument"] = Audience.Public,
         ["ReceiveGmailPush"] = Audience.Public,
+        ["ReceiveGraphNotifications"] = Audience.Public, ["ReceiveGraphLifecycleNotifications"] = Audience.Public,
     };
 
     /// <summary>Endpoints whose route names no existing resource: another account's admin acts in its own account.</summary>
@@ -156,6 +157,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         "ConnectChannel" => """{"kind":"form","formId":"matrix-other"}""",
         "UpdateChannel" => """{"kind":"form","formId":"matrix-form"}""",
         "ConnectMessengerPage" or "AuthorizeSetupMessengerPage" => """{"userAccessToken":"EAAB"}""",
+        "ConnectOffice365Mailbox" => """{"tenantId":"00000000-0000-4000-8000-00000000fa4e"}""",
         "SaveUser" => """{"name":"Zed","email":"zed@matrix.test"}""",
         "SaveTeam" => """{"name":"Team","memberIds":[]}""",
         "SubmitSetupStep" => """{"name":"Wizard inbox"}""",

@@ -53,6 +53,7 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("conversations", "/inboxId", null)]
     [InlineData("contacts", "/accountId", null)]
     [InlineData("tickets", "/accountId", null)]
+    [InlineData("mailboxSubscriptions", "/id", null)]
     public void Cosmos_container_has_its_partition_key_and_unique_key(string name, string partitionKey, string? uniqueKey)
     {
         Assert.True(Containers.TryGetValue(name, out var container), $"No container '{name}'.");
@@ -115,6 +116,8 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("ClaimChecks__ContainerName")]
     [InlineData("Attachments__BlobServiceUri")] // AttachmentStoreOptions in Inbox.Azure
     [InlineData("Attachments__ContainerName")]
+    [InlineData("Graph__NotificationUrl")] // GraphOptions in Inbox.Azure
+    [InlineData("Graph__LifecycleNotificationUrl")]
     public void Function_app_has_the_setting(string name) =>
         Assert.Contains($"'{name}'", AppSettingsExpression);
 

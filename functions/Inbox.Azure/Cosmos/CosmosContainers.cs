@@ -20,6 +20,7 @@ public sealed class CosmosContainers : IDisposable
     public const string Conversations = "conversations";
     public const string Contacts = "contacts";
     public const string Tickets = "tickets";
+    public const string MailboxSubscriptions = "mailboxSubscriptions";
 
     private readonly CosmosStoreOptions options;
     private readonly Lock gate = new();
@@ -74,6 +75,8 @@ public sealed class CosmosContainers : IDisposable
         await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Conversations, "/inboxId"));
         await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Contacts, "/accountId"));
         await db.CreateContainerIfNotExistsAsync(new ContainerProperties(Tickets, "/accountId"));
+        // Graph's subscription id is what a notification names: one partition each, so the webhook's lookup is a point read.
+        await db.CreateContainerIfNotExistsAsync(new ContainerProperties(MailboxSubscriptions, "/id"));
         return db;
     }
 

@@ -122,6 +122,12 @@ public sealed record EmailChannel : ChannelSettings
     /// <summary>Log an e-mail forwarded into the inbox against the original sender rather than the forwarder.</summary>
     public bool LogForwardedEmailToOriginalSender { get; init; }
 
+    /// <summary>
+    /// Office 365: the Entra tenant (its id or a verified domain) whose admin granted the app Mail.Read and Mail.Send, for
+    /// the setup wizard's connect step; the channel API takes it in the connect request instead.
+    /// </summary>
+    public string? TenantId { get; init; }
+
     public override ChannelBindingKey BindingKey(string channelId) => new(ChannelKind.Email, Address.Trim());
 }
 

@@ -26,6 +26,14 @@ public static class SecretNames
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 
+    /// <summary>
+    /// The clientState of an Office 365 channel's Graph subscriptions: Graph echoes it in every notification, and a
+    /// notification without it is not Graph's. Per channel (kept across a subscription's recreation), digested like
+    /// <see cref="MessengerPageToken"/>.
+    /// </summary>
+    public static string GraphClientState(string accountId, string channelId) =>
+        Checked($"graph-client-state-{Digest(accountId, channelId)}");
+
     /// <summary>The Slack incoming webhook URL of an inbox: a credential, so never on the inbox itself.</summary>
     public static string SlackWebhook(string inboxId) => Checked($"slack-webhook-{inboxId}");
 
