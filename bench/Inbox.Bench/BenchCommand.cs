@@ -8,6 +8,7 @@ public static class BenchCommand
           micro [BenchmarkDotNet options]   the microbenchmarks (e.g. micro --filter '*Assignment*')
           load  [--seconds 60] [--rate 1000]   ingest over HTTP on the dev host, beside a bare Kestrel endpoint
           e2e   [--events 2000] [--senders 100]   webhook to stored conversation, beside the Cosmos emulator's raw write rate
+          email [--seconds 30] [--rate 1000] [--kilobytes 50]   the Graph and forwarding webhooks, beside a bare Kestrel endpoint
         """;
 
     public static async Task<int> Run(string[] args)
@@ -27,6 +28,8 @@ public static class BenchCommand
                 return await Load.LoadBenchmark.Run(rest);
             case "e2e":
                 return await Load.EndToEndBenchmark.Run(rest);
+            case "email":
+                return await Load.EmailWebhookBenchmark.Run(rest);
             case "host":
                 return await Load.BenchHost.Run(rest);
             default:

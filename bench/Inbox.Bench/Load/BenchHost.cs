@@ -5,6 +5,7 @@ using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using InboxServerless.DevHost;
 using InboxServerless.DevHost.Functions;
+using InboxServerless.Local;
 
 namespace InboxServerless.Bench.Load;
 
@@ -46,7 +47,8 @@ public static class BenchHost
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
-        app.MapPost(WebhookPath, async (HttpRequest request) =>
+        // Every webhook's path (Messenger, Graph, forwarded mail): the bare server answers them all alike.
+        app.MapPost("{**path}", async (HttpRequest request) =>
         {
             await request.Body.CopyToAsync(Stream.Null);
             return Results.Ok();
@@ -64,6 +66,8 @@ public static class BenchHost
         var cosmos = app.Services.GetRequiredService<CosmosContainers>().Counter;
         app.MapGet("bench/stats", () => Stats(handler.Count, cosmos));
         app.MapGet("bench/routed", () => handler.Times);
+        // The fake Graph's subscriptions (with their clientState), so the generator can notify as Graph does.
+        app.MapGet("bench/graph-subscriptions", (FakeGraph graph) => graph.Subscriptions);
         return app;
     }
 

@@ -47,6 +47,38 @@ public static class BenchInbox
         return pageId;
     }
 
+    /// <summary>An inbox with an Office 365 mailbox connected through the dev host's fake Graph; the fake's subscription for it.</summary>
+    public static async Task<JsonObject> CreateOffice365(HttpClient api, string address)
+    {
+        var inboxId = await NewInbox(api);
+        var channel = await Expect(await api.PostAsync($"api/inboxes/{inboxId}/channels", JsonContent.Create(new { kind = "email", provider = "office365", address })));
+        var channelId = JsonNode.Parse(channel)!["id"]!.GetValue<string>();
+        await Expect(await api.PostAsync($"api/inboxes/{inboxId}/channels/{channelId}/office365-connection", JsonContent.Create(new { tenantId = FakeGraph.TenantId })));
+        var subscriptions = JsonNode.Parse(await Expect(await api.GetAsync("bench/graph-subscriptions")))!.AsArray();
+        return subscriptions.Select(s => s!.AsObject()).Single(s => s["resource"]!.GetValue<string>().Contains(address, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>An inbox with a forwarding address; its inbound URL and secret, as the connect answer gives them once.</summary>
+    public static async Task<(Uri Url, string Secret)> CreateForwarding(HttpClient api, string address)
+    {
+        var inboxId = await NewInbox(api);
+        var channel = JsonNode.Parse(await Expect(await api.PostAsync($"api/inboxes/{inboxId}/channels", JsonContent.Create(new
+        {
+            kind = "email",
+            provider = "forwarding",
+            address,
+            fromName = new { format = "companyOnly", companyName = "Contoso" },
+        }))))!;
+        return (new Uri(channel["inbound"]!["url"]!.GetValue<string>()), channel["inbound"]!["secret"]!.GetValue<string>());
+    }
+
+    private static async Task<string> NewInbox(HttpClient api)
+    {
+        var inbox = await Expect(await api.PostAsync("api/inboxes",
+            JsonContent.Create(new { name = "Bench " + Guid.NewGuid().ToString("N")[..6], members = new { everyone = true } })));
+        return JsonNode.Parse(inbox)!["id"]!.GetValue<string>();
+    }
+
     private static async Task<string> Expect(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -79,6 +79,6 @@ public static class LoadBenchmark
         return new Measured(fixedRate, max, idle, peak, (after.AllocatedBytes - before.AllocatedBytes) / (double)Math.Max(1, fixedRate.Sent));
     }
 
-    private static string Statuses(LoadResult result) =>
+    internal static string Statuses(LoadResult result) =>
         string.Join(", ", result.Statuses.Select(s => $"{(s.Key == 0 ? "no answer" : s.Key.ToString(System.Globalization.CultureInfo.InvariantCulture))} x{s.Value}"));
 }

@@ -24,10 +24,10 @@ public sealed class LoadGenerator : IDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Uri target;
-    private readonly MessengerTraffic traffic;
+    private readonly ITraffic traffic;
     private readonly HttpClient client;
 
-    public LoadGenerator(Uri target, MessengerTraffic traffic)
+    public LoadGenerator(Uri target, ITraffic traffic)
     {
         // A load generator aimed at someone else's server is an attack: this one only talks to this machine.
         if (!target.IsLoopback || !IPAddress.TryParse(target.Host, out var address) || !IPAddress.IsLoopback(address))
@@ -45,7 +45,7 @@ public sealed class LoadGenerator : IDisposable
     /// and the stopwatch time it was due.
     /// </summary>
     public async Task<LoadResult> FixedRate(int requestsPerSecond, TimeSpan duration, int maxInFlight = 2_000,
-        Action<MessengerTraffic.Delivery, long>? sent = null)
+        Action<Delivery, long>? sent = null)
     {
         var total = (long)(requestsPerSecond * duration.TotalSeconds);
         var run = new Run(total);
@@ -85,7 +85,7 @@ public sealed class LoadGenerator : IDisposable
 
     public void Dispose() => client.Dispose();
 
-    private async Task Send(Run run, long index, long due, Action<MessengerTraffic.Delivery, long>? sent)
+    private async Task Send(Run run, long index, long due, Action<Delivery, long>? sent)
     {
         run.Started();
         var delivery = traffic.Next();
@@ -94,8 +94,8 @@ public sealed class LoadGenerator : IDisposable
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(delivery.Body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.TryAddWithoutValidation(MessengerTraffic.SignatureHeader, delivery.Signature);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(delivery.ContentType);
+            foreach (var (name, value) in delivery.Headers) request.Headers.TryAddWithoutValidation(name, value);
             using var response = await client.SendAsync(request);
             await response.Content.LoadIntoBufferAsync();
             status = (int)response.StatusCode;

@@ -7,7 +7,7 @@ namespace InboxServerless.Bench.Load;
 /// Signed Messenger webhook deliveries as Meta sends them: one page entry holding <c>eventsPerBatch</c> text messages,
 /// each with a message id never used before, from a fixed set of senders (the conversations).
 /// </summary>
-public sealed class MessengerTraffic(string pageId, string appSecret, int eventsPerBatch, int senders)
+public sealed class MessengerTraffic(string pageId, string appSecret, int eventsPerBatch, int senders) : ITraffic
 {
     public const string SignatureHeader = "X-Hub-Signature-256";
 
@@ -37,8 +37,7 @@ public sealed class MessengerTraffic(string pageId, string appSecret, int events
 
         body.Append("]}]}");
         var bytes = Encoding.UTF8.GetBytes(body.ToString());
-        return new Delivery(bytes, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, bytes)), ids);
+        return new Delivery(bytes, "application/json",
+            [new(SignatureHeader, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, bytes)))], ids);
     }
-
-    public sealed record Delivery(byte[] Body, string Signature, IReadOnlyList<string> MessageIds);
 }
