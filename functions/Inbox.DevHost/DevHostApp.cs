@@ -41,6 +41,7 @@ public static class DevHostApp
 
         var functions = FunctionCatalog.All;
         EmulatorLease? emulator = null;
+        AzuriteLease? azurite = null;
         WebApplication? app = null;
         try
         {
@@ -55,6 +56,18 @@ public static class DevHostApp
                 });
                 // Owned by the container: stopped when the host is disposed, after the server has drained its requests.
                 builder.Services.AddSingleton(_ => emulator);
+            }
+
+            if (string.IsNullOrEmpty(builder.Configuration["ForwardedMail:ConnectionString"]) &&
+                string.IsNullOrEmpty(builder.Configuration["ForwardedMail:BlobServiceUri"]))
+            {
+                // Forwarded mail waits in blobs between the webhook and the reader: Azurite, stopped with the host.
+                azurite = new AzuriteLease(await AzuriteEmulator.Start());
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ForwardedMail:ConnectionString"] = azurite.Emulator.ConnectionString,
+                });
+                builder.Services.AddSingleton(_ => azurite);
             }
 
             builder.Services.AddInbox(builder.Configuration);
@@ -76,6 +89,7 @@ public static class DevHostApp
 
             app = builder.Build();
             if (emulator is not null) app.Services.GetRequiredService<EmulatorLease>();
+            if (azurite is not null) app.Services.GetRequiredService<AzuriteLease>();
             foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
                 FunctionInvocation.CheckConstructible(function, app.Services);
 
@@ -100,6 +114,7 @@ public static class DevHostApp
         {
             if (app is not null) await app.DisposeAsync();
             if (emulator is not null) await emulator.DisposeAsync();
+            if (azurite is not null) await azurite.DisposeAsync();
             throw;
         }
     }
@@ -254,6 +269,15 @@ public static class DevHostApp
         private int disposed;
 
         public CosmosEmulator Emulator => emulator;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? emulator.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    private sealed class AzuriteLease(AzuriteEmulator emulator) : IAsyncDisposable
+    {
+        private int disposed;
+
+        public AzuriteEmulator Emulator => emulator;
 
         public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? emulator.DisposeAsync() : ValueTask.CompletedTask;
     }

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using InboxServerless.Core.Domain;
 using MimeKit;
-using MimeKit.IO;
 
 namespace InboxServerless.Azure.Email;
 
@@ -86,20 +85,23 @@ public static class MimeMessageNormaliser
 
     private static EmailAttachment Describe(MimeEntity entity)
     {
-        var size = new MeasuringStream();
+        // The decoded bytes travel with the description, for the intake to store (the message's bytes are in memory already).
+        var content = new MemoryStream();
         switch (entity)
         {
             case MimePart part:
-                part.Content?.DecodeTo(size);
+                part.Content?.DecodeTo(content);
                 break;
             case MessagePart { Message: { } attached }:
-                attached.WriteTo(size);
+                attached.WriteTo(content);
                 break;
         }
 
         var name = entity.ContentDisposition?.FileName ?? entity.ContentType.Name
             ?? (entity is MessagePart ? "message.eml" : "attachment");
-        return new EmailAttachment(name, entity.ContentType.MimeType, size.Length);
+        var inline = entity.ContentDisposition?.Disposition == ContentDisposition.Inline;
+        return new EmailAttachment(name, entity.ContentType.MimeType, content.Length, inline,
+            new BinaryData(content.GetBuffer().AsMemory(0, (int)content.Length)));
     }
 
     /// <summary>Without a Message-Id, the bytes identify the message, so a redelivery is still the same message.</summary>
