@@ -57,7 +57,9 @@ public static class MimeMessageNormaliser
             return Problem.Invalid("from", "The message has no sender address.");
 
         var html = message.HtmlBody;
-        var attachments = message.Attachments.Select(Describe).ToList();
+        // Inline parts an HTML body shows by their Content-ID (cid: URLs) are kept too, marked inline.
+        var inline = message.BodyParts.OfType<MimePart>().Where(p => p is not TextPart && !p.IsAttachment && p.ContentId is not null);
+        var attachments = message.Attachments.Concat(inline).Select(Describe).ToList();
         var e = new InboundEvent
         {
             Channel = ChannelKind.Email,
@@ -99,8 +101,7 @@ public static class MimeMessageNormaliser
 
         var name = entity.ContentDisposition?.FileName ?? entity.ContentType.Name
             ?? (entity is MessagePart ? "message.eml" : "attachment");
-        var inline = entity.ContentDisposition?.Disposition == ContentDisposition.Inline;
-        return new EmailAttachment(name, entity.ContentType.MimeType, content.Length, inline,
+        return new EmailAttachment(name, entity.ContentType.MimeType, content.Length, !entity.IsAttachment,
             new BinaryData(content.GetBuffer().AsMemory(0, (int)content.Length)));
     }
 
