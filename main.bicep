@@ -107,6 +107,7 @@ module functionApp 'infra/functionapp.bicep' = {
     storageBlobEndpoint: storage.outputs.blobEndpoint
     deploymentContainerName: storage.outputs.deploymentContainerName
     claimCheckContainerName: storage.outputs.claimCheckContainerName
+    forwardedMailContainerName: storage.outputs.forwardedMailContainerName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -23,6 +23,9 @@ param deploymentContainerName string
 @description('Blob container for claim checks.')
 param claimCheckContainerName string
 
+@description('Blob container for forwarded messages.')
+param forwardedMailContainerName string
+
 @description('Cosmos DB account endpoint (https://<account>.documents.azure.com:443/).')
 param cosmosEndpoint string
 
@@ -139,6 +142,10 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       KeyVault__Uri: keyVaultUri
       ClaimChecks__BlobServiceUri: storageBlobEndpoint
       ClaimChecks__ContainerName: claimCheckContainerName
+      ForwardedMail__BlobServiceUri: storageBlobEndpoint
+      ForwardedMail__ContainerName: forwardedMailContainerName
+      // The inbound URL a forwarding channel's connect answer shows: the app's own host name.
+      Forwarding__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
     },
     additionalAppSettings
   )

@@ -20,6 +20,10 @@ param deploymentContainerName string
 @minValue(1)
 param claimCheckRetentionDays int = 30
 
+@description('Blob container for forwarded messages between the forwarding webhook and the queue\'s consumer.')
+param forwardedMailContainerName string = 'forwarded-mail'
+
+
 param tags object = {}
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-08-01' = {
@@ -64,6 +68,14 @@ resource claimChecks 'Microsoft.Storage/storageAccounts/blobServices/containers@
   }
 }
 
+resource forwardedMail 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
+  parent: blobService
+  name: forwardedMailContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deploymentPackages 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
   parent: blobService
   name: deploymentContainerName
@@ -100,15 +112,40 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-08
             }
           }
         }
+        {
+          // A forwarded message is read within minutes; a change can be redelivered, so its blob outlives the queue's retries.
+          name: 'expire-forwarded-mail'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${forwardedMailContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: claimCheckRetentionDays
+                }
+              }
+            }
+          }
+        }
       ]
     }
   }
   dependsOn: [
     claimChecks
+    forwardedMail
   ]
 }
 
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output claimCheckContainerName string = claimChecks.name
+output forwardedMailContainerName string = forwardedMail.name
 output deploymentContainerName string = deploymentPackages.name

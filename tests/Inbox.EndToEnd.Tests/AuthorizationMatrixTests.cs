@@ -37,13 +37,16 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         ["ConnectMessengerPage"] = Audience.Admins, ["SaveUser"] = Audience.Admins, ["SaveTeam"] = Audience.Admins,
         ["StartSetup"] = Audience.Admins, ["SubmitSetupStep"] = Audience.Admins, ["GetSetup"] = Audience.Admins, ["CancelSetup"] = Audience.Admins,
         ["AuthorizeSetupMessengerPage"] = Audience.Admins,
+        ["RotateForwardingInboundSecret"] = Audience.Admins, ["ResendForwardingVerification"] = Audience.Admins,
         ["GetInbox"] = Audience.InboxReaders, ["GetChannel"] = Audience.InboxReaders,
         ["ListConversations"] = Audience.InboxReaders, ["GetConversation"] = Audience.InboxReaders, ["GetTicket"] = Audience.InboxReaders,
         ["SetConversationAssignee"] = Audience.InboxMembers, ["CloseConversation"] = Audience.InboxMembers,
         ["ReopenConversation"] = Audience.InboxMembers, ["ReplyToConversation"] = Audience.InboxMembers,
         ["ListInboxes"] = Audience.AccountUsers, ["GetDirectory"] = Audience.AccountUsers,
         ["ListTickets"] = Audience.AccountUsers,
-        ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public, ["GetOpenApiDocument"] = Audience.Public,
+        ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public,
+        ["GetOpenApiDocument"] = Audience.Public,
+        ["ReceiveForwardedEmail"] = Audience.Public, // the channel's inbound secret authenticates the provider
     };
 
     /// <summary>Endpoints whose route names no existing resource: another account's admin acts in its own account.</summary>

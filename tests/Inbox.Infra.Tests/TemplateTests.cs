@@ -113,6 +113,9 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("KeyVault__Uri")]
     [InlineData("ClaimChecks__BlobServiceUri")] // ClaimCheckOptions in Inbox.Azure
     [InlineData("ClaimChecks__ContainerName")]
+    [InlineData("ForwardedMail__BlobServiceUri")] // ForwardedMailOptions in Inbox.Azure
+    [InlineData("ForwardedMail__ContainerName")]
+    [InlineData("Forwarding__PublicBaseUrl")]     // ForwardingOptions in Inbox.Functions
     public void Function_app_has_the_setting(string name) =>
         Assert.Contains($"'{name}'", AppSettingsExpression);
 

@@ -23,6 +23,9 @@ public sealed class ForwardingInbound(ForwardingRegistrations registrations, For
     /// <summary>The form field inbound-parse services put the raw message in (SendGrid's "POST the raw, full MIME message").</summary>
     public const string FormField = "email";
 
+    /// <summary>Mailgun's, for a route that forwards to a URL ending in <c>mime</c>.</summary>
+    public const string MailgunFormField = "body-mime";
+
     /// <summary>A form carries the message and a few small fields besides: room for those, not for a second message.</summary>
     public const int MaxBodyBytes = MimeMessageNormaliser.MaxBytes + 1024 * 1024;
 
@@ -133,7 +136,7 @@ public sealed class ForwardingInbound(ForwardingRegistrations registrations, For
         using (form)
         {
             var field = form is Multipart parts
-                ? parts.FirstOrDefault(p => string.Equals(p.ContentDisposition?.Parameters["name"], FormField, StringComparison.Ordinal))
+                ? parts.FirstOrDefault(p => p.ContentDisposition?.Parameters["name"] is FormField or MailgunFormField)
                 : null;
             var raw = new MemoryStream();
             switch (field)

@@ -100,6 +100,17 @@ public sealed class ForwardingInboundTests
     }
 
     [Fact]
+    public async Task Mailguns_body_mime_field_carries_it_too()
+    {
+        var raw = Raw(MimeMessageNormaliserTests.ReplyToOriginal);
+        var (type, body) = Form(raw, ForwardingInbound.MailgunFormField);
+
+        var received = await Post(Basic(secret), type, body);
+
+        Assert.Equal(raw, (await store.Get(received.Value!.Digest, default))!.ToArray());
+    }
+
+    [Fact]
     public async Task The_same_bytes_delivered_twice_are_one_blob_and_one_queue_message_id()
     {
         var raw = Raw(MimeMessageNormaliserTests.ReplyToOriginal);
