@@ -108,6 +108,7 @@ module functionApp 'infra/functionapp.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     claimCheckContainerName: storage.outputs.claimCheckContainerName
     attachmentContainerName: storage.outputs.attachmentContainerName
+    forwardedMailContainerName: storage.outputs.forwardedMailContainerName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace

@@ -25,6 +25,8 @@ param claimCheckContainerName string
 
 @description('Blob container of e-mail attachments (Attachments section of the app).')
 param attachmentContainerName string
+@description('Blob container for forwarded messages.')
+param forwardedMailContainerName string
 
 @description('Cosmos DB account endpoint (https://<account>.documents.azure.com:443/).')
 param cosmosEndpoint string
@@ -148,6 +150,10 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       // through additionalAppSettings (Graph__ClientId, and a Key Vault reference or Graph__UseManagedIdentity).
       Graph__NotificationUrl: 'https://${functionApp.properties.defaultHostName}/api/webhooks/graph'
       Graph__LifecycleNotificationUrl: 'https://${functionApp.properties.defaultHostName}/api/webhooks/graph/lifecycle'
+      ForwardedMail__BlobServiceUri: storageBlobEndpoint
+      ForwardedMail__ContainerName: forwardedMailContainerName
+      // The inbound URL a forwarding channel's connect answer shows: the app's own host name.
+      Forwarding__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
     },
     additionalAppSettings
   )

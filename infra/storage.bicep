@@ -22,6 +22,9 @@ param claimCheckRetentionDays int = 30
 
 @description('Blob container for e-mail attachments and inline images (kept: messages reference them).')
 param attachmentContainerName string = 'attachments'
+@description('Blob container for forwarded messages between the forwarding webhook and the queue\'s consumer.')
+param forwardedMailContainerName string = 'forwarded-mail'
+
 
 param tags object = {}
 
@@ -70,6 +73,9 @@ resource claimChecks 'Microsoft.Storage/storageAccounts/blobServices/containers@
 resource attachments 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
   parent: blobService
   name: attachmentContainerName
+resource forwardedMail 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
+  parent: blobService
+  name: forwardedMailContainerName
   properties: {
     publicAccess: 'None'
   }
@@ -111,11 +117,35 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-08
             }
           }
         }
+        {
+          // A forwarded message is read within minutes; a change can be redelivered, so its blob outlives the queue's retries.
+          name: 'expire-forwarded-mail'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${forwardedMailContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: claimCheckRetentionDays
+                }
+              }
+            }
+          }
+        }
       ]
     }
   }
   dependsOn: [
     claimChecks
+    forwardedMail
   ]
 }
 
@@ -123,4 +153,5 @@ output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output claimCheckContainerName string = claimChecks.name
 output attachmentContainerName string = attachments.name
+output forwardedMailContainerName string = forwardedMail.name
 output deploymentContainerName string = deploymentPackages.name

@@ -43,6 +43,7 @@ public static class DevHostApp
         var functions = FunctionCatalog.All;
         EmulatorLease? emulator = null;
         FakeGraph? fakeGraph = null;
+        AzuriteLease? azurite = null;
         WebApplication? app = null;
         try
         {
@@ -57,6 +58,19 @@ public static class DevHostApp
                 });
                 // Owned by the container: stopped when the host is disposed, after the server has drained its requests.
                 builder.Services.AddSingleton(_ => emulator);
+            }
+
+            if (string.IsNullOrEmpty(builder.Configuration["ForwardedMail:ConnectionString"]) &&
+                string.IsNullOrEmpty(builder.Configuration["ForwardedMail:BlobServiceUri"]))
+            {
+                // Forwarded mail waits in blobs between the webhook and the reader: Azurite, stopped with the host.
+                azurite = new AzuriteLease(await AzuriteEmulator.Start());
+                var storage = new Dictionary<string, string?> { ["ForwardedMail:ConnectionString"] = azurite.Emulator.ConnectionString };
+                // Attachments share it, unless the settings name their own storage.
+                if (string.IsNullOrEmpty(builder.Configuration["Attachments:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Attachments:BlobServiceUri"]))
+                    storage["Attachments:ConnectionString"] = azurite.Emulator.ConnectionString;
+                builder.Configuration.AddInMemoryCollection(storage);
+                builder.Services.AddSingleton(_ => azurite);
             }
 
             // Before the composition, so the Gmail client reads the fake's URLs (DevHost:FakeGmail).
@@ -90,6 +104,8 @@ public static class DevHostApp
                 var started = app;
                 app.Lifetime.ApplicationStarted.Register(() => started.NotifyThisHost());
             }
+
+            if (azurite is not null) app.Services.GetRequiredService<AzuriteLease>();
             foreach (var function in functions.Where(f => f.Trigger != TriggerKind.Unsupported))
                 FunctionInvocation.CheckConstructible(function, app.Services);
 
@@ -122,6 +138,7 @@ public static class DevHostApp
             if (app is not null) await app.DisposeAsync();
             if (emulator is not null) await emulator.DisposeAsync();
             if (fakeGraph is not null && app is null) await fakeGraph.DisposeAsync();
+            if (azurite is not null) await azurite.DisposeAsync();
             throw;
         }
     }
@@ -276,6 +293,15 @@ public static class DevHostApp
         private int disposed;
 
         public CosmosEmulator Emulator => emulator;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? emulator.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    private sealed class AzuriteLease(AzuriteEmulator emulator) : IAsyncDisposable
+    {
+        private int disposed;
+
+        public AzuriteEmulator Emulator => emulator;
 
         public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? emulator.DisposeAsync() : ValueTask.CompletedTask;
     }

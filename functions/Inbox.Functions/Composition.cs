@@ -11,6 +11,7 @@ using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Application.Setup;
 using InboxServerless.Core.Ports;
+using InboxServerless.Functions.Channels;
 using InboxServerless.Functions.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,15 @@ public static class Composition
         // API that serves them to the inbox's members.
         services.TryAddAttachmentStore(configuration);
         services.AddSingleton<AttachmentUseCases>();
+        // Forwarded mail: the webhook stores the raw message (Forwarding*, Inbox.Azure/Email/ForwardingInbound.cs), the
+        // reader reads it back; the registrations (secret and code hashes) live in the secret store.
+        services.AddSettings<ForwardingOptions>(configuration.GetSection(ForwardingOptions.Section));
+        services.AddForwardedMailStore(configuration);
+        services.AddSingleton<ForwardingRegistrations>();
+        services.AddSingleton<ForwardingChannels>();
+        services.AddSingleton<ForwardingChannelConnector>();
+        services.AddSingleton<ForwardingInbound>();
+        services.AddSingleton<IMailboxReader, ForwardingMailboxReader>();
         services.AddSingleton<InboxUseCases>();
         services.AddSingleton<DirectoryUseCases>();
         services.AddSingleton<ConversationUseCases>();
@@ -68,9 +78,11 @@ public static class Composition
         services.AddGmail(configuration);
         services.TryAddSingleton<IChannelConnector>(sp => new ChannelConnectors([
             sp.GetRequiredService<MessengerChannelConnector>(),
+            sp.GetRequiredService<ForwardingChannelConnector>(),
             sp.GetRequiredService<Office365ChannelConnector>(),
             sp.GetRequiredService<GmailChannelConnector>()]));
         // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
+        services.AddSettings<MailOptions>(configuration.GetSection(MailOptions.Section));
         services.AddSingleton<OutboxMailSender>();
         services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());
         // Every URL a user supplied is reached through the outbound guard (Inbox.Azure/Http/OutboundGuard.cs).

@@ -1,4 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Email;
+using InboxServerless.Core.Json;
+using InboxServerless.Functions.Channels;
 using InboxServerless.Core.Domain;
 using InboxServerless.Functions.Http;
 using InboxServerless.Functions.OpenApi;
@@ -9,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace InboxServerless.Functions;
 
 /// <summary>The inboxes API for inboxes and their channels. Each function binds, calls one use case, and maps its outcome.</summary>
-public sealed class InboxFunctions(InboxUseCases inboxes, ILogger<InboxFunctions> log)
+public sealed class InboxFunctions(InboxUseCases inboxes, ForwardingChannels forwarding, ForwardingOptions forwardingOptions, ILogger<InboxFunctions> log)
 {
     [Function("CreateInbox")]
     [OpenApiBody(typeof(InboxSettings))]
@@ -58,14 +63,24 @@ public sealed class InboxFunctions(InboxUseCases inboxes, ILogger<InboxFunctions
 
     [Function("ConnectChannel")]
     [OpenApiBody(typeof(ChannelSettings))]
-    [OpenApiResponse(201, typeof(Channel), ETag = true, Location = true)]
+    [OpenApiResponse(201, typeof(Channel), ETag = true, Location = true,
+        Description = "The channel; a forwarding channel's answer adds inbound.url and inbound.secret, shown this once.")]
     [OpenApiProblem(409)]
     public async Task<IResult> Connect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "inboxes/{inboxId}/channels")] HttpRequest request, string inboxId,
         CancellationToken ct) =>
         (await request.Caller().Then(caller => request.ReadJson<ChannelSettings>(ct)
-            .Then(settings => inboxes.ConnectChannel(caller, inboxId, settings, ct))))
-        .ToHttp(channel => HttpResults.Created(channel, $"/api/inboxes/{inboxId}/channels/{channel.Value.Id}"));
+            .Then(settings => forwarding.Connect(caller, inboxId, settings, ct))))
+        .ToHttp(connected => Connected(request, inboxId, connected));
+
+    private IResult Connected(HttpRequest request, string inboxId, ConnectedChannel connected)
+    {
+        var (channel, location) = (connected.Channel, $"/api/inboxes/{inboxId}/channels/{connected.Channel.Value.Id}");
+        if (connected.InboundSecret is not { } secret) return HttpResults.Created(channel, location);
+        var body = JsonSerializer.SerializeToNode(channel.Value, InboxJson.Api)!.AsObject();
+        body["inbound"] = JsonSerializer.SerializeToNode(forwardingOptions.Inbound(request, channel.Value.Id, secret), InboxJson.Api);
+        return HttpResults.Created(new Versioned<JsonObject>(body, channel.ETag), location);
+    }
 
     [Function("GetChannel")]
     [OpenApiResponse(200, typeof(Channel), ETag = true)]

@@ -38,5 +38,6 @@ internal static class TestData
     /// <summary>An inbox of <see cref="AccountId"/> with a team e-mail channel connected.</summary>
     public static Inbox AnInbox(InboxMembers? members = null, string accountId = AccountId) =>
         Inbox.Create(InboxId, accountId, new InboxSettings { Name = "Support", Members = members ?? InboxMembers.All }, T0)
-            .WithChannel(new Channel(EmailChannelId, Email(), T0), T0);
+            // Proven: an address is pending until its grant or verification message proves it (ChannelOwnershipRules).
+            .WithChannel(new Channel(EmailChannelId, Email(), T0, ChannelOwnership.Proven(T0)), T0);
 }

@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         ["StartSetup"] = Audience.Admins, ["SubmitSetupStep"] = Audience.Admins, ["GetSetup"] = Audience.Admins, ["CancelSetup"] = Audience.Admins,
         ["AuthorizeSetupMessengerPage"] = Audience.Admins,
         ["AuthorizeGmailMailbox"] = Audience.Admins, ["CompleteGmailAuthorization"] = Audience.Admins,
+        ["RotateForwardingInboundSecret"] = Audience.Admins, ["ResendForwardingVerification"] = Audience.Admins,
         ["GetInbox"] = Audience.InboxReaders, ["GetChannel"] = Audience.InboxReaders,
         ["ListConversations"] = Audience.InboxReaders, ["GetConversation"] = Audience.InboxReaders, ["GetTicket"] = Audience.InboxReaders,
         ["GetAttachment"] = Audience.InboxReaders,
@@ -51,6 +52,9 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public, ["GetOpenApiDocument"] = Audience.Public,
         ["ReceiveGmailPush"] = Audience.Public,
         ["ReceiveGraphNotifications"] = Audience.Public, ["ReceiveGraphLifecycleNotifications"] = Audience.Public,
+        ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public,
+        ["GetOpenApiDocument"] = Audience.Public,
+        ["ReceiveForwardedEmail"] = Audience.Public, // the channel's inbound secret authenticates the provider
     };
 
     /// <summary>Endpoints whose route names no existing resource: another account's admin acts in its own account.</summary>

@@ -69,12 +69,19 @@ public sealed partial class ReadmeWalkthroughTests(ReadmeWalkthroughTests.Readme
         var inboxes = await (await admin.GetAsync("api/inboxes").Expect(HttpStatusCode.OK)).Body();
         Assert.Equal(["Customer support", "Help desk"], inboxes["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).Order());
         var support = inboxes["items"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "Customer support")!;
-        Assert.Equal(["chat", "email", "messenger"], support["channels"]!.AsArray().Select(c => c!["settings"]!["kind"]!.GetValue<string>()).Order());
+        Assert.Equal(["chat", "email", "email", "messenger"], support["channels"]!.AsArray().Select(c => c!["settings"]!["kind"]!.GetValue<string>()).Order());
+        // The Office 365 address waits for its grant; the forwarding address was proven by its verification message.
+        var addresses = support["channels"]!.AsArray().Where(c => c!["settings"]!["kind"]!.GetValue<string>() == "email")
+            .ToDictionary(c => c!["settings"]!["provider"]!.GetValue<string>(), c => c!["ownership"]!["state"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, string> { ["office365"] = "pending", ["forwarding"] = "proven" }, addresses);
         // The page was named, never proven: pending, so the webhook's message for it started nothing.
         var page = support["channels"]!.AsArray().Single(c => c!["settings"]!["kind"]!.GetValue<string>() == "messenger")!;
         Assert.Equal("pending", page["ownership"]!["state"]!.GetValue<string>());
         var conversations = await (await admin.GetAsync($"api/inboxes/{support["id"]}/conversations").Expect(HttpStatusCode.OK)).Body();
-        var conversation = Assert.Single(conversations["items"]!.AsArray())!; // the e-mail's
+        var conversation = Assert.Single(conversations["items"]!.AsArray())!; // the forwarded e-mail's, its reply joined
+        var messages = await (await admin.GetAsync($"api/inboxes/{support["id"]}/conversations/{conversation["id"]}").Expect(HttpStatusCode.OK)).Body();
+        Assert.Equal(["<order-4711@customer.test>", "<order-4711-2@customer.test>"],
+            messages["messages"]!.AsArray().Select(m => m!["externalId"]!.GetValue<string>()));
         Assert.Equal("email", conversation["channelKind"]!.GetValue<string>());
         Assert.Equal("open", conversation["status"]!.GetValue<string>());
         Assert.Null(conversation["assigneeId"]);

@@ -118,6 +118,9 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("Attachments__ContainerName")]
     [InlineData("Graph__NotificationUrl")] // GraphOptions in Inbox.Azure
     [InlineData("Graph__LifecycleNotificationUrl")]
+    [InlineData("ForwardedMail__BlobServiceUri")] // ForwardedMailOptions in Inbox.Azure
+    [InlineData("ForwardedMail__ContainerName")]
+    [InlineData("Forwarding__PublicBaseUrl")]     // ForwardingOptions in Inbox.Functions
     public void Function_app_has_the_setting(string name) =>
         Assert.Contains($"'{name}'", AppSettingsExpression);
 

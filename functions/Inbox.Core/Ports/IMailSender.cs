@@ -1,7 +1,18 @@
 namespace InboxServerless.Core.Ports;
 
-/// <summary>An e-mail to send (the real sender comes with the e-mail channel).</summary>
-public sealed record OutgoingMail(string To, string Subject, string PlainText);
+/// <summary>
+/// A whole e-mail to send, as it would leave: sender, recipient, subject, extra headers, a plain-text body always and HTML
+/// when there is one. <paramref name="From"/> <c>null</c> means the product's own sender address, which the sender fills in.
+/// </summary>
+public sealed record OutgoingMail(string To, string Subject, string PlainText)
+{
+    public string? From { get; init; }
+
+    public string? Html { get; init; }
+
+    /// <summary>Headers beyond From, To and Subject (a reply's <c>In-Reply-To</c>, an <c>Auto-Submitted</c>).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
 
 public interface IMailSender
 {

@@ -37,6 +37,14 @@ public static class SecretNames
     /// <summary>The Slack incoming webhook URL of an inbox: a credential, so never on the inbox itself.</summary>
     public static string SlackWebhook(string inboxId) => Checked($"slack-webhook-{inboxId}");
 
+    /// <summary>
+    /// A forwarding channel's inbound registration (its account, inbox, address, and the hashes of its inbound secret and
+    /// verification code), found by the channel id alone, which is all the webhook's URL names. The id is digested: the
+    /// wizard's ids may hold characters Key Vault refuses.
+    /// </summary>
+    public static string ForwardingInbound(string channelId) =>
+        Checked($"forwarding-inbound-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(channelId)))}");
+
     public static bool IsValid(string? name) =>
         name is { Length: > 0 and <= MaxLength } && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 

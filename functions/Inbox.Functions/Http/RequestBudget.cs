@@ -18,6 +18,12 @@ public sealed class RequestBudgetOptions
     /// commonly quoted, see docs/wire-contracts.md), so a 503 reaches them before they give up on the delivery.
     /// </summary>
     public TimeSpan WebhookBudget { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// Forwarded mail (<c>/api/webhooks/email/*</c>): a message of up to 25 MB is uploaded and stored within the request,
+    /// and forwarding services wait far longer than Meta or Graph do.
+    /// </summary>
+    public TimeSpan MailWebhookBudget { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -35,7 +41,9 @@ public sealed class RequestBudget(RequestBudgetOptions options, ILogger<RequestB
         "The data store did not answer; try again in a few seconds.");
 
     public TimeSpan For(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api/webhooks", StringComparison.OrdinalIgnoreCase) ? options.WebhookBudget : options.ApiBudget;
+        request.Path.StartsWithSegments("/api/webhooks/email", StringComparison.OrdinalIgnoreCase) ? options.MailWebhookBudget
+        : request.Path.StartsWithSegments("/api/webhooks", StringComparison.OrdinalIgnoreCase) ? options.WebhookBudget
+        : options.ApiBudget;
 
     /// <summary>
     /// Runs <paramref name="next"/> with <see cref="HttpContext.RequestAborted"/> linked to the budget. Returns the answer

@@ -1,6 +1,7 @@
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
+using InboxServerless.Azure.Tests.Email;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Routing;
 using InboxServerless.Core.Domain;
@@ -70,6 +71,8 @@ public sealed class AgentActionsAndRoutingTests(CosmosFixture cosmos) : IAsyncLi
             Routing = new Routing { Assignment = new Assignment { Mode = AssignmentMode.Specific, TeamIds = ["desk"] } },
         }, default);
         Assert.True(connected.IsSuccess, connected.Problem?.Detail);
+        // An address routes only once proven.
+        await ForwardingProof.Prove(admin, adminCaller, inboxId, connected.Value!.Value.Id, clock);
     }
 
     public async Task DisposeAsync()

@@ -5,6 +5,7 @@ using System.Text.Json;
 using InboxServerless.Azure.Cosmos;
 using InboxServerless.Azure.Notifications;
 using InboxServerless.Azure.Secrets;
+using InboxServerless.Azure.Tests.Email;
 using InboxServerless.Azure.Tests.Messenger;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Application.Messenger;
@@ -74,7 +75,10 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
         containers.Dispose();
     }
 
-    /// <param name="prove">A page routes only once proven: its admin's token connects it (Meta, faked, confirms it).</param>
+    /// <param name="prove">
+    /// A page or an address routes only once proven: a page by its admin's token (Meta, faked, confirms it), a forwarding
+    /// address by our verification message coming back.
+    /// </param>
     private async Task<(string InboxId, string ChannelId)> Inbox(ChannelSettings channel, InboxNotificationSettings? notifications = null, bool prove = true)
     {
         var inbox = (await admin.Create(AdminCaller, new InboxSettings { Name = "Inbox " + Guid.NewGuid().ToString("N")[..6], Notifications = notifications ?? new() }, default)).Value!;
@@ -86,6 +90,8 @@ public sealed class RoutingTests(CosmosFixture cosmos) : IAsyncLifetime
                 .ConnectPage(AdminCaller, inbox.Value.Id, connected.Value!.Value.Id, new PageAuthorization("admin-user-token"), default);
             Assert.True(proven.IsSuccess, proven.Problem?.Detail);
         }
+
+        if (prove && channel is EmailChannel) await ForwardingProof.Prove(admin, AdminCaller, inbox.Value.Id, connected.Value!.Value.Id, clock);
 
         return (inbox.Value.Id, connected.Value!.Value.Id);
     }

@@ -1,4 +1,5 @@
 using InboxServerless.Azure.Cosmos;
+using InboxServerless.Azure.Tests.Email;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Rules;
@@ -80,12 +81,26 @@ public sealed class CosmosChannelBindingStoreTests(CosmosFixture cosmos) : IDisp
     {
         var first = await NewInbox("acme", "First");
         var second = await NewInbox("acme", "Second");
-        Assert.True((await Admin.ConnectChannel(AdminOf("acme"), first, Email("sales@acme.test"), default)).IsSuccess);
+        var connected = await Admin.ConnectChannel(AdminOf("acme"), first, Email("sales@acme.test"), default);
+        await ForwardingProof.Prove(Admin, AdminOf("acme"), first, connected.Value!.Value.Id, clock);
 
-        clock.Advance(TimeSpan.FromDays(30)); // long past any claim lease: the first inbox still holds it
+        clock.Advance(TimeSpan.FromDays(30)); // long past any claim lease: the first inbox, proven, still holds it
         var refused = await Admin.ConnectChannel(AdminOf("acme"), second, Email("SALES@acme.test"), default);
 
         Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+    }
+
+    [Fact]
+    public async Task An_address_nobody_proved_is_held_for_7_days_then_free_for_another_inbox()
+    {
+        var first = await NewInbox("acme", "Unproven");
+        var second = await NewInbox("acme", "Next");
+        Assert.True((await Admin.ConnectChannel(AdminOf("acme"), first, Email("late@acme.test"), default)).IsSuccess);
+
+        clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        Assert.Equal(ProblemKind.Conflict, (await Admin.ConnectChannel(AdminOf("acme"), second, Email("late@acme.test"), default)).Problem?.Kind);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await Admin.ConnectChannel(AdminOf("acme"), second, Email("late@acme.test"), default)).IsSuccess);
     }
 
     [Fact]

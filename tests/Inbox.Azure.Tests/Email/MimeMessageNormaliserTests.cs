@@ -12,13 +12,13 @@ public sealed class MimeMessageNormaliserTests
     private static readonly DateTimeOffset Received = new(2026, 11, 25, 9, 0, 5, TimeSpan.Zero);
 
     /// <summary>A small PDF, base64-encoded in the message as mail clients do (76-character lines).</summary>
-    private static readonly byte[] Invoice = Encoding.ASCII.GetBytes(
+    internal static readonly byte[] Invoice = Encoding.ASCII.GetBytes(
         "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" + string.Concat(Enumerable.Repeat("0000000000 65535 f \n", 20)) + "%%EOF\n");
 
     private static readonly string InvoiceBase64 = string.Join("\r\n", Convert.ToBase64String(Invoice).Chunk(76).Select(c => new string(c)));
 
     /// <summary>multipart/mixed: multipart/alternative (quoted-printable ISO-8859-1 text, base64 UTF-8 HTML) and a PDF.</summary>
-    private static string Original => $"""
+    internal static string Original => $"""
         Return-Path: <jose@customer.test>
         Received: from mail.customer.test (mail.customer.test [203.0.113.7])
         	by mx.contoso.test with ESMTPS id 4f2a; Tue, 24 Nov 2026 18:02:11 +0100
@@ -56,7 +56,7 @@ public sealed class MimeMessageNormaliserTests
         --mixed-7d1--
         """;
 
-    private const string ReplyToOriginal = """
+    internal const string ReplyToOriginal = """
         From: Jose Garcia <jose@customer.test>
         To: support@contoso.test
         Subject: Re: =?UTF-8?B?UsOpc2VydmF0aW9uIG7CsCA0Mg==?=
@@ -99,6 +99,9 @@ public sealed class MimeMessageNormaliserTests
         Assert.True(email.HasAttachments);
         Assert.Equal([new EmailAttachment("facture-42.pdf", "application/pdf", Invoice.Length)], email.Attachments.Select(a => a with { Content = null }));
         Assert.Equal(Invoice, email.Attachments[0].Content!.ToArray()); // decoded, for the intake to store
+        var attachment = Assert.Single(email.Attachments);
+        Assert.Equal(new EmailAttachment("facture-42.pdf", "application/pdf", Invoice.Length), attachment with { Content = null });
+        Assert.Equal(Invoice, attachment.Content!.ToArray()); // the decoded bytes, for the intake to store
         Assert.Empty(e.Content.Attachments); // by reference only once the shell has stored them
         Assert.Null(email.ForwardedFrom);
     }

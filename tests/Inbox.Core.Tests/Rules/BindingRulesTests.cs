@@ -45,7 +45,7 @@ public class BindingRulesTests
     [Fact]
     public void Claim_past_its_lease_is_held_whatever_the_case_of_the_address()
     {
-        var inbox = AnInbox().WithChannel(new Channel(EmailChannelId, Email("Help@Acme.COM"), ClaimedAt), ClaimedAt);
+        var inbox = AnInbox().WithChannel(new Channel(EmailChannelId, Email("Help@Acme.COM"), ClaimedAt, ChannelOwnership.Proven(ClaimedAt)), ClaimedAt);
 
         Assert.True(BindingRules.IsHeld(Binding, inbox, PastLease));
     }

@@ -28,8 +28,37 @@ public class ChannelOwnershipRulesTests
     public void A_page_starts_pending_until_its_lifetime_ends() =>
         Assert.Equal(new ChannelOwnership(OwnershipState.Pending, ExpiresAt: ConnectedAt.AddHours(24)), Pending);
 
+    [Fact]
+    public void An_address_starts_pending_for_7_days_a_page_for_24_hours()
+    {
+        Assert.True(ChannelOwnershipRules.NeedsProof(ChannelKind.Email));
+        Assert.Equal(TimeSpan.FromDays(7), ChannelOwnershipRules.PendingLifetimeOf(ChannelKind.Email));
+        Assert.Equal(TimeSpan.FromHours(24), ChannelOwnershipRules.PendingLifetimeOf(ChannelKind.Messenger));
+        Assert.Equal(ChannelOwnership.Pending(ConnectedAt.AddDays(7)), ChannelOwnershipRules.AtConnection(ChannelKind.Email, ConnectedAt));
+    }
+
+    [Fact]
+    public void A_pending_address_routes_nothing_and_its_claim_is_free_after_7_days()
+    {
+        var address = new Channel(EmailChannelId, Email(), ConnectedAt, ChannelOwnershipRules.AtConnection(ChannelKind.Email, ConnectedAt));
+        var inbox = AnInbox().WithChannel(address, ConnectedAt);
+        var binding = new ChannelBinding(address.BindingKey.Value, AccountId, InboxId, EmailChannelId, ConnectedAt);
+
+        Assert.False(BindingRules.IsLive(binding, inbox));
+        Assert.True(ChannelOwnershipRules.IsPending(address, ConnectedAt.AddDays(7).AddTicks(-1)));
+        Assert.False(BindingRules.YieldsTo(binding, inbox, ConnectedAt.AddDays(7).AddTicks(-1), provenClaim: false));
+        Assert.True(BindingRules.YieldsTo(binding, inbox, ConnectedAt.AddDays(7), provenClaim: false));
+        // Another account's proof is never blocked by it.
+        Assert.True(BindingRules.YieldsTo(binding, inbox, ConnectedAt.AddMinutes(5), provenClaim: true));
+    }
+
     [Theory]
-    [InlineData(ChannelKind.Email)] // not proven yet: the proofs come with the e-mail channels, and e-mail must keep routing
+    [InlineData(ChannelKind.Messenger, true)]
+    [InlineData(ChannelKind.Email, false)] // proven later: by a grant, or by the verification message coming back
+    public void Only_a_page_is_proven_by_its_handshake(ChannelKind kind, bool byHandshake) =>
+        Assert.Equal(byHandshake, ChannelOwnershipRules.ProvenByHandshake(kind));
+
+    [Theory]
     [InlineData(ChannelKind.Chat)]  // ids we mint
     [InlineData(ChannelKind.Form)]
     public void Other_kinds_are_live_from_the_start(ChannelKind kind)
@@ -45,7 +74,9 @@ public class ChannelOwnershipRulesTests
 
         Assert.False(ChannelOwnershipRules.IsProven(legacy));
         Assert.False(ChannelOwnershipRules.IsPending(legacy, Expired));
-        Assert.True(ChannelOwnershipRules.IsProven(new Channel(EmailChannelId, Email(), ConnectedAt)));
+        // So is an address of that time: e-mail was not ingested then, and an address must be proven like a new one.
+        Assert.False(ChannelOwnershipRules.IsProven(new Channel(EmailChannelId, Email(), ConnectedAt)));
+        Assert.True(ChannelOwnershipRules.IsProven(new Channel("form-1", new FormChannel { FormId = "contact" }, ConnectedAt)));
     }
 
     [Fact]

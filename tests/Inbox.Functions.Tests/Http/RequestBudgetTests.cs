@@ -49,6 +49,8 @@ public sealed class RequestBudgetTests
 
         Assert.Equal(TimeSpan.FromMilliseconds(200), Budget.For(context.Request));
         Assert.Equal(TimeSpan.FromMilliseconds(300), Budget.For(Context().Request));
+        // Forwarded mail is uploaded whole, up to 25 MB, within its request.
+        Assert.Equal(TimeSpan.FromSeconds(60), Budget.For(Context("/api/webhooks/email/channel-1").Request));
     }
 
     [Fact]

@@ -4,12 +4,15 @@ using InboxServerless.Core.Rules;
 
 namespace InboxServerless.Core.Application.Setup.Activities;
 
-/// <summary>The channel's external handshake; throws when it fails, so the orchestration retries it with backoff.</summary>
+/// <summary>
+/// The channel's external handshake; throws when it fails, so the orchestration retries it with backoff. An e-mail channel
+/// stays pending after it: its connector sends the verification message or asks for the grant that proves it.
+/// </summary>
 public sealed class SetupWizardConnectChannel(InboxUseCases inboxes, IChannelConnector connector) : DurableActivity<ChannelHandshake, bool>
 {
     public override async Task<bool> Run(ChannelHandshake request, CancellationToken ct)
     {
-        if (!ChannelOwnershipRules.NeedsProof(request.Channel.Settings.Kind))
+        if (!ChannelOwnershipRules.ProvenByHandshake(request.Channel.Settings.Kind))
         {
             await connector.Connect(request.AccountId, request.InboxId, request.Channel, ct);
             return true;
