@@ -73,6 +73,11 @@ resource claimChecks 'Microsoft.Storage/storageAccounts/blobServices/containers@
 resource attachments 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
   parent: blobService
   name: attachmentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource forwardedMail 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-08-01' = {
   parent: blobService
   name: forwardedMailContainerName
