@@ -132,7 +132,9 @@ public sealed class ForwardingMailboxReaderTests
         Assert.Equal("Schäne Grüße", e.Content.Subject);
         Assert.Equal(new InboundSender("zoe@customer.test", "Zoë Müller", "zoe@customer.test"), e.Sender);
         Assert.Contains("Voilà le dégât:", e.Content.Text);
-        Assert.Contains("cid:photo-1@customer.test", e.Content.Html);
+        // The intake stores the image and points the HTML at it: served by our API, never by the cid: reference.
+        Assert.Contains($"<img src=\"/api/inboxes/{InboxId}/attachments/", e.Content.Html);
+        Assert.DoesNotContain("cid:photo-1@customer.test", e.Content.Html);
         var image = Assert.Single(email.Attachments);
         Assert.Equal(("photo.png", "image/png", true), (image.Name, image.ContentType, image.IsInline));
         Assert.Equal(Png, image.Content!.ToArray());
