@@ -24,10 +24,9 @@ public sealed class GraphInbound(GraphSubscriptionCache subscriptions, IInboundQ
 
     public async Task<Outcome<GraphReceipt>> Receive(ReadOnlyMemory<byte> body, CancellationToken ct)
     {
-        // A first reading names the subscriptions, so their clientStates are at hand (the parser asks for them synchronously).
-        var named = new HashSet<string>(StringComparer.Ordinal);
-        var first = GraphNotifications.Parse(body.Span, id => { named.Add(id); return null; });
-        if (!first.IsSuccess) return first.Problem!;
+        // A first, light reading names the subscriptions, so their clientStates are at hand (the parser asks for them synchronously).
+        if (GraphNotifications.SubscriptionIds(body.Span) is not { } named)
+            return GraphNotifications.Parse(body.Span, _ => null).Problem ?? Problem.Invalid("$", "Not a Graph notification.");
         if (named.Count > MaxSubscriptionsPerDelivery)
             return Problem.Invalid("value", $"A delivery names at most {MaxSubscriptionsPerDelivery} subscriptions.");
 
@@ -41,7 +40,6 @@ public sealed class GraphInbound(GraphSubscriptionCache subscriptions, IInboundQ
             }
 
             var parsed = GraphNotifications.Parse(body.Span, id => known.TryGetValue(id, out var k) ? k.ClientState : null);
-            // An item of ours is read further than the first reading read it (its resourceData).
             if (!parsed.IsSuccess) return parsed.Problem!;
             var batch = parsed.Value!;
             var now = clock.GetUtcNow();

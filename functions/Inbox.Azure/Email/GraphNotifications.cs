@@ -52,6 +52,32 @@ public static class GraphNotifications
     public static Outcome<GraphNotificationBatch> Parse(ReadOnlySpan<byte> body, Func<string, string?> clientStateOf) =>
         Read(body, "a Graph notification", root => ReadBatch(root, clientStateOf));
 
+    /// <summary>
+    /// The subscriptions a delivery names, read without building its document, so their secrets can be fetched before
+    /// <see cref="Parse"/> checks each item; <c>null</c> when the body is not JSON (then <see cref="Parse"/> says why).
+    /// </summary>
+    public static IReadOnlySet<string>? SubscriptionIds(ReadOnlySpan<byte> body)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            while (reader.Read())
+            {
+                // {"value":[{"subscriptionId":…}]}: an item's own properties are at depth 3.
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("subscriptionId"u8) &&
+                    reader.Read() && reader.TokenType == JsonTokenType.String)
+                    named.Add(reader.GetString()!);
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return named;
+    }
+
     private static Outcome<GraphNotificationBatch> ReadBatch(JsonElement root, Func<string, string?> clientStateOf)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("value", out var items) || items.ValueKind != JsonValueKind.Array)

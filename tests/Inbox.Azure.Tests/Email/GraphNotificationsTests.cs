@@ -66,6 +66,17 @@ public sealed class GraphNotificationsTests
     }
 
     [Fact]
+    public void The_subscriptions_a_delivery_names_are_read_without_its_document()
+    {
+        var body = $$"""{"value":[{{Created(Sub1, "x", "m1")}},{{Lifecycle(Sub2, "y", "missed")}},{{Created(Sub1, "x", "m2")}}]}""";
+
+        Assert.Equal(new HashSet<string> { Sub1, Sub2 }, GraphNotifications.SubscriptionIds(Encoding.UTF8.GetBytes(body)));
+        // Only an item's own subscriptionId counts, not one nested deeper or at the top.
+        Assert.Empty(GraphNotifications.SubscriptionIds("""{"subscriptionId":"a","value":[{"resourceData":{"subscriptionId":"b"}}]}"""u8)!);
+        Assert.Null(GraphNotifications.SubscriptionIds("{\"value\":[{\"subscriptionId\":"u8));
+    }
+
+    [Fact]
     public void New_mail_of_our_subscriptions_becomes_messages_to_fetch()
     {
         var batch = Batch(Created(Sub1, "secretClientValue", "AAMkAGUwNjQ4ZjIxAAA="), Created(Sub2, "another-secret", "AAMkAGUwNjQ4ZjIxAAB=", "bob@contoso.test"));
