@@ -70,7 +70,7 @@ public static class GraphNotifications
                     named.Add(reader.GetString()!);
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // invalid JSON, or a string not valid UTF-8
         {
             return null;
         }

@@ -74,6 +74,7 @@ public sealed class GraphNotificationsTests
         // Only an item's own subscriptionId counts, not one nested deeper or at the top.
         Assert.Empty(GraphNotifications.SubscriptionIds("""{"subscriptionId":"a","value":[{"resourceData":{"subscriptionId":"b"}}]}"""u8)!);
         Assert.Null(GraphNotifications.SubscriptionIds("{\"value\":[{\"subscriptionId\":"u8));
+        Assert.Null(GraphNotifications.SubscriptionIds([.. "{\"value\":[{\"subscriptionId\":\""u8, 0xC3, 0x28, .. "\"}]}"u8]));
     }
 
     [Fact]
