@@ -64,20 +64,8 @@ public sealed class ForwardingInbound(ForwardingRegistrations registrations, For
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(raw.Value.Span));
         var now = clock.GetUtcNow();
-        var address = registration.Address;
-        var change = new MailboxChange(EmailProvider.Forwarding, MailboxChangeKind.NewMail,
-            registration.AccountId, registration.InboxId, registration.ChannelId, Reference: digest);
-        var inbound = new InboundEvent
-        {
-            Channel = ChannelKind.Email,
-            Type = InboundEventType.MailboxChange,
-            BindingKey = new ChannelBindingKey(ChannelKind.Email, address).Value,
-            ExternalId = digest,
-            Sender = new InboundSender(address),
-            SentAt = now,
-            ReceivedAt = now,
-            Mailbox = change,
-        };
+        var inbound = new MailboxChange(EmailProvider.Forwarding, MailboxChangeKind.NewMail,
+            registration.AccountId, registration.InboxId, registration.ChannelId, Reference: digest).Queued(registration.Address, digest, now);
         try
         {
             await store.Put(digest, raw.Value, ct);

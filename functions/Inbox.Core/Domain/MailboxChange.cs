@@ -30,4 +30,21 @@ public sealed record MailboxChange(
     string InboxId,
     string ChannelId,
     string? Reference = null,
-    string? SubscriptionId = null);
+    string? SubscriptionId = null)
+{
+    /// <summary>
+    /// The change as the queue carries it: a small event of the mailbox <paramref name="address"/>, its external id the
+    /// notice's own (<paramref name="noticeId"/>), so the queue's duplicate detection drops a redelivered notice.
+    /// </summary>
+    public InboundEvent Queued(string address, string noticeId, DateTimeOffset now) => new()
+    {
+        Channel = ChannelKind.Email,
+        Type = InboundEventType.MailboxChange,
+        BindingKey = new ChannelBindingKey(ChannelKind.Email, address.Trim()).Value,
+        ExternalId = noticeId,
+        Sender = new InboundSender(address),
+        SentAt = now,
+        ReceivedAt = now,
+        Mailbox = this,
+    };
+}

@@ -36,20 +36,10 @@ public sealed class GmailInbound(GmailOptions options, GooglePushToken token, Ch
         try
         {
             if (await resolver.Resolve(bindingKey, ct) is not { Kind: ChannelKind.Email } target) return new GmailPushReceipt(false, push.EmailAddress);
-            var now = clock.GetUtcNow();
-            await queue.Enqueue([new InboundEvent
-            {
-                Channel = ChannelKind.Email,
-                Type = InboundEventType.MailboxChange,
-                BindingKey = bindingKey,
-                // Pub/Sub's message id: a redelivered push is the same event, which the queue's duplicate detection drops.
-                ExternalId = $"gmail:{push.MessageId}",
-                Sender = new InboundSender(push.EmailAddress),
-                SentAt = now,
-                ReceivedAt = now,
-                Mailbox = new MailboxChange(EmailProvider.Gmail, MailboxChangeKind.NewMail, target.AccountId, target.InboxId, target.ChannelId,
-                    Reference: push.HistoryId),
-            }], ct);
+            // Pub/Sub's message id: a redelivered push is the same event, which the queue's duplicate detection drops.
+            var change = new MailboxChange(EmailProvider.Gmail, MailboxChangeKind.NewMail, target.AccountId, target.InboxId, target.ChannelId,
+                Reference: push.HistoryId);
+            await queue.Enqueue([change.Queued(push.EmailAddress, $"gmail:{push.MessageId}", clock.GetUtcNow())], ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

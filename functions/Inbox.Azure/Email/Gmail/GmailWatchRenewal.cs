@@ -59,19 +59,7 @@ public sealed class GmailWatchRenewal(
     }
 
     /// <summary>One a mailbox a day: a run that comes twice queues the same event, which the queue's duplicate detection drops.</summary>
-    public static InboundEvent CatchUp(GmailWatch watch, DateTimeOffset now)
-    {
-        var address = new ChannelBindingKey(ChannelKind.Email, watch.Address);
-        return new InboundEvent
-        {
-            Channel = ChannelKind.Email,
-            Type = InboundEventType.MailboxChange,
-            BindingKey = address.Value,
-            ExternalId = $"gmail-catch-up:{watch.ChannelId}:{now.UtcDateTime:yyyy-MM-dd}",
-            Sender = new InboundSender(watch.Address),
-            SentAt = now,
-            ReceivedAt = now,
-            Mailbox = new MailboxChange(EmailProvider.Gmail, MailboxChangeKind.CatchUp, watch.AccountId, watch.InboxId, watch.ChannelId),
-        };
-    }
+    public static InboundEvent CatchUp(GmailWatch watch, DateTimeOffset now) =>
+        new MailboxChange(EmailProvider.Gmail, MailboxChangeKind.CatchUp, watch.AccountId, watch.InboxId, watch.ChannelId)
+            .Queued(watch.Address, $"gmail-catch-up:{watch.ChannelId}:{now.UtcDateTime:yyyy-MM-dd}", now);
 }

@@ -8,16 +8,7 @@ namespace InboxServerless.Core.Application.Email;
 /// </summary>
 public static class MailboxChangeEvents
 {
-    public static InboundEvent Of(MailboxSubscription subscription, MailboxChangeKind kind, string externalId, string? reference, DateTimeOffset now) => new()
-    {
-        Channel = ChannelKind.Email,
-        Type = InboundEventType.MailboxChange,
-        BindingKey = subscription.BindingKey,
-        ExternalId = externalId,
-        Sender = new InboundSender(subscription.Address),
-        SentAt = now,
-        ReceivedAt = now,
-        Mailbox = new MailboxChange(EmailProvider.Office365, kind, subscription.AccountId, subscription.InboxId, subscription.ChannelId,
-            reference, subscription.Id),
-    };
+    public static InboundEvent Of(MailboxSubscription subscription, MailboxChangeKind kind, string externalId, string? reference, DateTimeOffset now) =>
+        new MailboxChange(EmailProvider.Office365, kind, subscription.AccountId, subscription.InboxId, subscription.ChannelId, reference, subscription.Id)
+            .Queued(subscription.Address, externalId, now);
 }
