@@ -4,6 +4,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using InboxServerless.Core.Ports;
+using InboxServerless.Azure.Blobs;
 
 namespace InboxServerless.Azure.Attachments;
 
@@ -40,7 +41,7 @@ public sealed class BlobAttachmentStore(Lazy<BlobContainerClient> container, Tim
         };
         try
         {
-            await Upload(BlobName(accountId, inboxId, attachmentId), content, options, deadline.Token);
+            await Container.Upload(BlobName(accountId, inboxId, attachmentId), BinaryData.FromBytes(content.Bytes), options, deadline.Token);
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobAlreadyExists || e.Status == 409)
         {
@@ -62,21 +63,6 @@ public sealed class BlobAttachmentStore(Lazy<BlobContainerClient> container, Tim
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
-        }
-    }
-
-    private async Task Upload(string name, AttachmentContent content, BlobUploadOptions options, CancellationToken ct)
-    {
-        var data = BinaryData.FromBytes(content.Bytes);
-        try
-        {
-            await Container.GetBlobClient(name).UploadAsync(data, options, ct);
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            // The deployment creates the container; a fresh emulator or storage account may not have it yet.
-            await Container.CreateIfNotExistsAsync(cancellationToken: ct);
-            await Container.GetBlobClient(name).UploadAsync(data, options, ct);
         }
     }
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using InboxServerless.Azure.Blobs;
 
 namespace InboxServerless.Azure.Email;
 
@@ -37,17 +38,7 @@ public sealed class ForwardedMailStore(Lazy<BlobContainerClient> container)
     public async Task Put(string name, ReadOnlyMemory<byte> raw, CancellationToken ct)
     {
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "message/rfc822" } };
-        var content = new BinaryData(raw);
-        try
-        {
-            await Container.GetBlobClient(name).UploadAsync(content, options, ct);
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            // The deployment creates the container; a fresh emulator or storage account may not have it yet.
-            await Container.CreateIfNotExistsAsync(cancellationToken: ct);
-            await Container.GetBlobClient(name).UploadAsync(content, options, ct);
-        }
+        await Container.Upload(name, new BinaryData(raw), options, ct);
     }
 
     /// <returns><c>null</c> when there is no such blob (expired, or never written).</returns>

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using InboxServerless.Azure.Blobs;
 
 namespace InboxServerless.Azure.ServiceBus;
 
@@ -17,16 +18,7 @@ public sealed class ClaimCheckStore(BlobContainerClient container)
     public async Task Put(string name, BinaryData content, CancellationToken ct)
     {
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = InboundMessageFormat.ContentType } };
-        try
-        {
-            await Container.GetBlobClient(name).UploadAsync(content, options, ct);
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
-        {
-            // The deployment creates the container; a fresh emulator or storage account may not have it yet.
-            await Container.CreateIfNotExistsAsync(cancellationToken: ct);
-            await Container.GetBlobClient(name).UploadAsync(content, options, ct);
-        }
+        await Container.Upload(name, content, options, ct);
     }
 
     public async Task<BinaryData> Get(string name, CancellationToken ct)
