@@ -19,12 +19,11 @@ public static class SecretNames
     public static string GmailRefreshToken(string accountId, string channelId) =>
         Checked($"gmail-refresh-{Digest(accountId, channelId)}");
 
-    private static string Digest(string accountId, string channelId)
-    {
-        // Length-prefixed, so ("a|b", "c") and ("a", "b|c") differ.
-        var text = $"{accountId.Length}:{accountId}|{channelId}";
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-    }
+    // Length-prefixed, so ("a|b", "c") and ("a", "b|c") differ.
+    private static string Digest(string accountId, string channelId) => Sha256Hex($"{accountId.Length}:{accountId}|{channelId}");
+
+    private static string Sha256Hex(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>
     /// The clientState of an Office 365 channel's Graph subscriptions: Graph echoes it in every notification, and a
@@ -43,7 +42,7 @@ public static class SecretNames
     /// wizard's ids may hold characters Key Vault refuses.
     /// </summary>
     public static string ForwardingInbound(string channelId) =>
-        Checked($"forwarding-inbound-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(channelId)))}");
+        Checked($"forwarding-inbound-{Sha256Hex(channelId)}");
 
     public static bool IsValid(string? name) =>
         name is { Length: > 0 and <= MaxLength } && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
