@@ -1,6 +1,5 @@
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
-using InboxServerless.Core.Ports;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.Functions;
 using InboxServerless.Functions.Http;
@@ -60,24 +59,22 @@ public static class DevHostApp
                 builder.Services.AddSingleton(_ => emulator);
             }
 
-            if (string.IsNullOrEmpty(builder.Configuration["ForwardedMail:ConnectionString"]) &&
-                string.IsNullOrEmpty(builder.Configuration["ForwardedMail:BlobServiceUri"]))
+            // Forwarded mail (waiting between the webhook and the reader) and attachments live in blobs: one Azurite,
+            // stopped with the host, for whichever of the two the settings give no storage.
+            var blobSettings = new[] { "ForwardedMail", "Attachments" }
+                .Where(section => string.IsNullOrEmpty(builder.Configuration[$"{section}:ConnectionString"]) &&
+                                  string.IsNullOrEmpty(builder.Configuration[$"{section}:BlobServiceUri"]))
+                .ToList();
+            if (blobSettings.Count > 0)
             {
-                // Forwarded mail waits in blobs between the webhook and the reader: Azurite, stopped with the host.
                 azurite = new AzuriteLease(await AzuriteEmulator.Start());
-                var storage = new Dictionary<string, string?> { ["ForwardedMail:ConnectionString"] = azurite.Emulator.ConnectionString };
-                // Attachments share it, unless the settings name their own storage.
-                if (string.IsNullOrEmpty(builder.Configuration["Attachments:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Attachments:BlobServiceUri"]))
-                    storage["Attachments:ConnectionString"] = azurite.Emulator.ConnectionString;
-                builder.Configuration.AddInMemoryCollection(storage);
+                builder.Configuration.AddInMemoryCollection(blobSettings.Select(section =>
+                    KeyValuePair.Create<string, string?>($"{section}:ConnectionString", azurite.Emulator.ConnectionString)));
                 builder.Services.AddSingleton(_ => azurite);
             }
 
             // Before the composition, so the Gmail client reads the fake's URLs (DevHost:FakeGmail).
             var fakeGmail = await FakeGmail.Start(builder, builder.Configuration["Urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : DefaultUrl);
-            // Attachments: the configured storage, or an Azurite of the host's own, started on first use.
-            if (string.IsNullOrEmpty(builder.Configuration["Attachments:ConnectionString"]) && string.IsNullOrEmpty(builder.Configuration["Attachments:BlobServiceUri"]))
-                builder.Services.AddSingleton<IAttachmentStore, LocalAttachmentStore>();
             if (builder.Configuration.GetValue<bool>(FakeGraphServices.Setting)) fakeGraph = await builder.AddFakeGraph();
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
