@@ -53,6 +53,9 @@ public static class Composition
         services.AddSingleton<InboxUseCases>();
         services.AddSingleton<DirectoryUseCases>();
         services.AddSingleton<ConversationUseCases>();
+        // E-mail replies: stored and queued by the API, sent by the queue's consumer through each provider's sender.
+        services.AddSingleton<IMailHtml, MailHtml>();
+        services.AddSingleton<EmailReplies>();
         // Not validated on start: without the app secret the host runs, and the webhook answers 503 "not configured".
         services.AddSettings<MessengerOptions>(configuration.GetSection(MessengerOptions.Section));
         services.AddSingleton<MessengerInbound>();

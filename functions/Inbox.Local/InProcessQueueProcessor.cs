@@ -78,7 +78,7 @@ public sealed class InProcessQueueProcessor(InProcessInboundQueue queue, IInboun
             await queue.Delivering(delivery).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             try
             {
-                await handler.Handle(delivery.Event, ct);
+                await handler.Handle(delivery.Event, delivery.DeliveryCount, ct);
                 queue.Complete(session);
                 return;
             }

@@ -280,7 +280,7 @@ public sealed class DevHostMachineryTests : IAsyncLifetime
         Assert.Equal(InboundMessageFormat.ContentType, message.ContentType);
 
         var services = new ServiceCollection().AddSingleton<Greeter>().BuildServiceProvider();
-        await new QueueFunctionInvoker(Sample("SampleQueue")).Invoke(services, message, CancellationToken.None);
+        await new QueueFunctionInvoker(Sample("SampleQueue")).Invoke(services, message, 1, CancellationToken.None);
 
         var (body, data) = SampleQueueFunctions.Received.Last(r => (string?)r.BindingData["MessageId"] == Sample_event.MessageId);
         Assert.Equal(JsonSerializer.Serialize(Sample_event, InboxJson.Storage), body);

@@ -49,10 +49,12 @@ public sealed class DeliveryCounter
 
 public sealed class CountingHandler(IInboundEventHandler inner, DeliveryCounter counter) : IInboundEventHandler
 {
-    public Task Handle(InboundEvent inboundEvent, CancellationToken ct)
+    public Task Handle(InboundEvent inboundEvent, CancellationToken ct) => Handle(inboundEvent, 1, ct);
+
+    public Task Handle(InboundEvent inboundEvent, int deliveryCount, CancellationToken ct)
     {
         counter.Count(inboundEvent.MessageId);
-        return inner.Handle(inboundEvent, ct);
+        return inner.Handle(inboundEvent, deliveryCount, ct);
     }
 }
 

@@ -26,6 +26,12 @@ public sealed class ServiceBusQueueOptions
 
     public string QueueName { get; set; } = DefaultQueueName;
 
+    /// <summary>
+    /// The queue's <c>maxDeliveryCount</c> (infra/servicebus.bicep: 10): on that delivery a failure dead-letters the
+    /// message, so the consumer records a reply's send as failed for good.
+    /// </summary>
+    public int MaxDeliveryCount { get; set; } = 10;
+
     /// <summary>Events whose JSON is larger than this go to a claim-check blob (<see cref="DefaultMaxBodyBytes"/>).</summary>
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 }

@@ -1,3 +1,4 @@
+using InboxServerless.Core.Application.Email;
 using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
@@ -11,8 +12,11 @@ public sealed record ConversationWithMessages(Conversation Conversation, IReadOn
 /// <summary>What an agent asks for when assigning: a user, or nobody.</summary>
 public sealed record AssigneeChange(string? AssigneeId);
 
-/// <summary>An agent's reply, sent through the channel the conversation came from.</summary>
-public sealed record NewReply(string Text);
+/// <summary>
+/// An agent's reply, sent through the channel the conversation came from; on e-mail it may carry files uploaded to the
+/// inbox first (<c>POST …/attachments</c>), by their ids.
+/// </summary>
+public sealed record NewReply(string Text, IReadOnlyList<string>? AttachmentIds = null);
 
 /// <summary>The agents' use cases: working an inbox's conversations, and reading tickets.</summary>
 public sealed class ConversationUseCases(
@@ -21,7 +25,8 @@ public sealed class ConversationUseCases(
     IConversationStore conversations,
     ITicketStore tickets,
     TimeProvider clock,
-    MessengerReplies? messenger = null)
+    MessengerReplies? messenger = null,
+    EmailReplies? email = null)
 {
     private static readonly Problem ConversationNotFound = Problem.NotFound("The conversation");
     private static readonly Problem TicketNotFound = Problem.NotFound("The ticket");
@@ -73,8 +78,9 @@ public sealed class ConversationUseCases(
     }
 
     /// <summary>
-    /// Replies through the conversation's channel (Messenger for now), within that channel's rules. The reply is kept on
-    /// the conversation either way: sent, or failed with the reason; a failure is also the answer's problem.
+    /// Replies through the conversation's channel, within that channel's rules. Messenger sends at once: the reply is kept
+    /// on the conversation either way, sent or failed with the reason, and a failure is also the answer's problem. E-mail
+    /// is queued (<see cref="EmailReplies"/>): the answer is the reply as stored, queued, and its delivery follows.
     /// </summary>
     public async Task<Outcome<Message>> Reply(Caller caller, string inboxId, string conversationId, NewReply reply, CancellationToken ct)
     {
@@ -85,8 +91,11 @@ public sealed class ConversationUseCases(
         // A conversation outlives its channel: once the channel is disconnected there is nothing to reply through.
         if (acting.Value.Inbox.FindChannel(conversation.ChannelId) is not { } channel)
             return Problem.Conflict($"The {conversation.ChannelKind} channel of this conversation was disconnected: replies cannot be sent through it.");
+        if (channel.Settings is EmailChannel team && email is not null)
+            return await email.Queue(acting.Value.Inbox, acting.Value.Directory, caller.UserId, conversation, team, reply, ct);
         if (channel.Settings is not MessengerChannel page || messenger is null)
             return Problem.Conflict($"Replies on {conversation.ChannelKind} conversations are not supported yet.");
+        if (reply.AttachmentIds is { Count: > 0 }) return Problem.Invalid("attachmentIds", "Attachments are sent on e-mail replies only.");
 
         var result = await messenger.Send(
             new MessengerReplyRequest(page.PageId, SecretNames.MessengerPageToken(acting.Value.Inbox.AccountId, conversation.ChannelId), conversation.SenderId, reply.Text, conversation.LastIncomingAt, ReplySender.Person), ct);

@@ -143,10 +143,20 @@ public enum MessageDirection { Incoming, Outgoing }
 
 public sealed record Attachment(string Name, string ContentType, string Url);
 
-public enum DeliveryStatus { Sent, Failed }
+/// <summary>Queued: stored and on the queue, not sent yet (e-mail replies, which are sent by the queue's consumer).</summary>
+public enum DeliveryStatus { Sent, Failed, Queued }
 
-/// <summary>What became of a reply we sent: sent, or failed and why (window closed, person unavailable, …).</summary>
-public sealed record MessageDelivery(DeliveryStatus Status, string? Failure = null, string? Detail = null);
+/// <summary>What became of a reply we sent: queued, sent, or failed and why (window closed, person unavailable, …).</summary>
+public sealed record MessageDelivery(DeliveryStatus Status, string? Failure = null, string? Detail = null)
+{
+    /// <summary>Sends tried so far (queued replies): the last one's error is the <see cref="Detail"/> while still queued.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The provider's id of the sent mail (Graph message id, Gmail message id, ACS operation id).</summary>
+    public string? ProviderMessageId { get; init; }
+
+    public DateTimeOffset? SentAt { get; init; }
+}
 
 /// <summary>A message of a conversation; its id derives from the channel's own message id, the idempotency key.</summary>
 public sealed record Message(

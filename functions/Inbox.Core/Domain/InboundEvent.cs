@@ -2,9 +2,10 @@ namespace InboxServerless.Core.Domain;
 
 /// <summary>
 /// What happened on a channel: a message, or something about one (read, delivered, a postback, consent), or a change of
-/// a team mailbox whose messages are still to be read (<see cref="InboundEvent.Mailbox"/>).
+/// a team mailbox whose messages are still to be read (<see cref="InboundEvent.Mailbox"/>), or one of our replies
+/// waiting to be sent (<see cref="InboundEvent.Reply"/>): the queue is the one place with retries and a dead-letter store.
 /// </summary>
-public enum InboundEventType { Message, Echo, Postback, Read, Delivery, OptIn, MailboxChange }
+public enum InboundEventType { Message, Echo, Postback, Read, Delivery, OptIn, MailboxChange, Reply }
 
 /// <summary>Who sent it: a Messenger page-scoped id, an e-mail address, or a chat visitor id.</summary>
 public sealed record InboundSender(string Id, string? Name = null, string? Email = null);
@@ -65,6 +66,9 @@ public sealed record InboundEvent
     /// <summary>With <see cref="InboundEventType.MailboxChange"/>: what to read; the consumer turns it into messages.</summary>
     public MailboxChange? Mailbox { get; init; }
 
+    /// <summary>With <see cref="InboundEventType.Reply"/>: the stored reply to send.</summary>
+    public OutgoingReply? Reply { get; init; }
+
     /// <summary>The message id on the queue, so duplicate detection drops a redelivered webhook.</summary>
     public string MessageId => StableId.From("event", BindingKey, Type.ToString(), ExternalId);
 
@@ -74,6 +78,7 @@ public sealed record InboundEvent
     /// </summary>
     public string SessionKey => Channel switch
     {
+        _ when Reply is { } reply => $"{BindingKey}|{reply.ConversationId}",
         // One mailbox's changes one at a time: a Gmail history id read twice at once would store its messages twice over.
         ChannelKind.Email when Mailbox is { } change => $"{BindingKey}|mailbox:{change.ChannelId}",
         ChannelKind.Email => $"{BindingKey}|{Thread.ConversationId ?? Thread.References.FirstOrDefault() ?? Thread.InReplyTo ?? ExternalId}",

@@ -13,6 +13,14 @@ public static class AttachmentRules
     /// <summary>More than any mail needs; bounds the work (and the blobs) one message can cause.</summary>
     public const int MaxPerMessage = 100;
 
+    /// <summary>
+    /// A reply's files: at most this many, of at most <see cref="MaxReplyBytes"/> together, which every provider takes in
+    /// one request (Graph's attachments without an upload session are limited to 3 MB; ACS's whole request to 10 MB).
+    /// </summary>
+    public const int MaxPerReply = 10;
+
+    public const int MaxReplyBytes = 3 * 1024 * 1024;
+
     // Images a browser shows without running anything: SVG is a document with scripts, so it is never shown inline.
     private static readonly HashSet<string> InlineImages = new(StringComparer.OrdinalIgnoreCase)
         { "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp" };
@@ -35,6 +43,13 @@ public static class AttachmentRules
     /// <summary>Where the API serves it: the message's reference, readable by the inbox's members only.</summary>
     public static string Url(string inboxId, string attachmentId) =>
         $"/api/inboxes/{Uri.EscapeDataString(inboxId)}/attachments/{attachmentId}";
+
+    /// <summary>The attachment id of a URL <see cref="Url"/> made; <c>null</c> for any other URL.</summary>
+    public static string? IdOf(string url)
+    {
+        var id = url[(url.LastIndexOf('/') + 1)..];
+        return url.StartsWith("/api/inboxes/", StringComparison.Ordinal) && url.Contains("/attachments/", StringComparison.Ordinal) && IsId(id) ? id : null;
+    }
 
     /// <summary>
     /// The type it is served as: the mail's, when it is a well-formed type; otherwise bytes. The browser is told not to

@@ -30,6 +30,17 @@ public static partial class EmailChannelRules
             v.Add("signature", $"Unknown token '{{{{{token}}}}}'; use {{{{fullName}}}} or {{{{firstName}}}}.");
     }
 
+    /// <summary>
+    /// The signature as <paramref name="agent"/> sends it: <c>{{fullName}}</c> and <c>{{firstName}}</c> filled with the
+    /// user's names, HTML-encoded (a name is text, never markup); without a user, the tokens are left out.
+    /// </summary>
+    public static string FillSignature(string signature, User? agent) => SignatureToken().Replace(signature, m => m.Groups[1].Value switch
+    {
+        "fullName" => System.Net.WebUtility.HtmlEncode(agent?.Name ?? ""),
+        "firstName" => System.Net.WebUtility.HtmlEncode(agent?.FirstName ?? ""),
+        _ => "",
+    });
+
     public static IEnumerable<string> SignatureTokensIn(string signature) =>
         SignatureToken().Matches(signature).Select(m => m.Groups[1].Value);
 

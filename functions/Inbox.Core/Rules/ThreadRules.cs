@@ -5,6 +5,9 @@ namespace InboxServerless.Core.Rules;
 /// <summary>Which thread an inbound event belongs to, before any lookup.</summary>
 public static class ThreadRules
 {
+    /// <summary>The thread key of an e-mail the provider threads itself, before the provider's conversation id.</summary>
+    public const string EmailConversationPrefix = "email:conversation:";
+
     /// <summary>
     /// Messenger: one thread per person and page. Chat: one per visitor session. Forms: every submission is its own.
     /// E-mail: an answer to a message we hold joins that message's thread (see <see cref="EmailReferences"/>); otherwise
@@ -15,7 +18,7 @@ public static class ThreadRules
         ChannelKind.Messenger => $"messenger:{e.Sender.Id}",
         ChannelKind.Chat => $"chat:{e.Thread.SessionId ?? e.Sender.Id}",
         ChannelKind.Form => $"form:{e.ExternalId}",
-        _ => e.Thread.ConversationId is { } conversation ? $"email:conversation:{conversation}" : $"email:message:{e.ExternalId}",
+        _ => e.Thread.ConversationId is { } conversation ? EmailConversationPrefix + conversation : $"email:message:{e.ExternalId}",
     };
 
     /// <summary>

@@ -27,10 +27,11 @@ public static class InboundServiceBusMessage
     /// <summary>
     /// The binding data the Functions host gives a Service Bus triggered function: <c>ApplicationProperties</c> as a JSON
     /// object (a string over gRPC, as <see cref="InboxServerless.Functions.Queue.ApplicationProperties"/> reads it),
-    /// <c>MessageId</c>, <c>SessionId</c> and <c>ContentType</c>.
+    /// <c>MessageId</c>, <c>SessionId</c>, <c>ContentType</c> and <c>DeliveryCount</c>.
     /// </summary>
-    public static IReadOnlyDictionary<string, object?> BindingData(ServiceBusMessage message) => new Dictionary<string, object?>
+    public static IReadOnlyDictionary<string, object?> BindingData(ServiceBusMessage message, int deliveryCount = 1) => new Dictionary<string, object?>
     {
+        ["DeliveryCount"] = deliveryCount,
         ["ApplicationProperties"] = JsonSerializer.Serialize(message.ApplicationProperties),
         ["MessageId"] = message.MessageId,
         ["SessionId"] = message.SessionId,
@@ -60,10 +61,10 @@ public sealed class QueueFunctionInvoker
     public FunctionDescriptor Function { get; }
 
     /// <summary>Runs the function on <paramref name="message"/>; what it throws is thrown (the queue then redelivers).</summary>
-    public async Task Invoke(IServiceProvider services, ServiceBusMessage message, CancellationToken ct)
+    public async Task Invoke(IServiceProvider services, ServiceBusMessage message, int deliveryCount, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var invocation = new Invocation(message, scope.ServiceProvider, ct);
+        var invocation = new Invocation(message, deliveryCount, scope.ServiceProvider, ct);
         var arguments = binders.Select(b => b(invocation)).ToArray();
         await FunctionInvocation.Invoke(Function, scope.ServiceProvider, arguments);
     }
@@ -80,14 +81,14 @@ public sealed class QueueFunctionInvoker
         }
 
         if (type == typeof(FunctionContext))
-            return i => new BindingDataContext(Function.Name, InboundServiceBusMessage.BindingData(i.Message), i.Services);
+            return i => new BindingDataContext(Function.Name, InboundServiceBusMessage.BindingData(i.Message, i.DeliveryCount), i.Services);
         if (type == typeof(DurableTaskClient)) return i => i.Services.GetRequiredService<DurableTaskClient>();
         if (type == typeof(CancellationToken)) return i => i.Cancellation;
         throw FunctionInvocation.Unsupported(Function, parameter,
             "the trigger (string, byte[] or BinaryData), FunctionContext (binding data), [DurableClient] DurableTaskClient and CancellationToken");
     }
 
-    private sealed record Invocation(ServiceBusMessage Message, IServiceProvider Services, CancellationToken Cancellation);
+    private sealed record Invocation(ServiceBusMessage Message, int DeliveryCount, IServiceProvider Services, CancellationToken Cancellation);
 
     /// <summary>Just enough of a <see cref="FunctionContext"/> for a function that reads its binding data.</summary>
     private sealed class BindingDataContext(string functionName, IReadOnlyDictionary<string, object?> bindingData, IServiceProvider services)
@@ -120,12 +121,14 @@ public sealed class QueueFunctionHandler(QueueFunctionInvoker invoker, IServiceP
     /// <summary>The function the queue's events go to.</summary>
     public FunctionDescriptor Function => invoker.Function;
 
-    public async Task Handle(InboundEvent inboundEvent, CancellationToken ct)
+    public Task Handle(InboundEvent inboundEvent, CancellationToken ct) => Handle(inboundEvent, 1, ct);
+
+    public async Task Handle(InboundEvent inboundEvent, int deliveryCount, CancellationToken ct)
     {
         var message = InboundServiceBusMessage.From(inboundEvent);
         try
         {
-            await invoker.Invoke(services, message, ct);
+            await invoker.Invoke(services, message, deliveryCount, ct);
         }
         catch (Exception failure) when (!ct.IsCancellationRequested)
         {
@@ -239,6 +242,8 @@ public static class InProcessQueueServices
         services.AddSettings<InProcessQueueOptions>(configuration.GetSection("DevHost:Queue"));
         services.AddSingleton(sp => new InProcessInboundQueue(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InProcessQueueOptions>()));
         services.AddSingleton<IInboundQueue>(sp => sp.GetRequiredService<InProcessInboundQueue>());
+        // The queue function records a final failure on the queue's last delivery: this queue's, not Service Bus's.
+        services.AddSingleton(sp => new ServiceBusQueueOptions { MaxDeliveryCount = sp.GetRequiredService<InProcessQueueOptions>().MaxDeliveryCount });
 
         // The consumer reads events with the Service Bus adapter's reader; in process nothing is claim-checked.
         services.TryAddSingleton(_ => new ClaimCheckStore(new BlobContainerClient(

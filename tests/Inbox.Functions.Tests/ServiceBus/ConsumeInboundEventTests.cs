@@ -1,3 +1,4 @@
+using InboxServerless.Azure.Email;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
@@ -63,7 +64,9 @@ public sealed class ConsumeInboundEventTests : IAsyncLifetime
         mailbox.SetupGet(r => r.Provider).Returns(EmailProvider.Forwarding);
         return new(
             new InboundMessageReader(new ClaimCheckStore(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/claim-checks")))),
-            new InboundEventConsumer(new MailboxChanges(inboxes.Object, [mailbox.Object])));
+            new InboundEventConsumer(new MailboxChanges(inboxes.Object, [mailbox.Object]), new EmailReplies(Mock.Of<IConversationStore>(), inboxes.Object,
+                Mock.Of<IDirectoryStore>(), Mock.Of<IInboundQueue>(), Mock.Of<IAttachmentStore>(), new MailHtml(), [], TimeProvider.System)),
+            new ServiceBusQueueOptions());
     }
 
     private Task Consume(string body, FunctionContext context) => Functions().Consume(body, context, durable.Client, CancellationToken.None);
