@@ -1,4 +1,5 @@
 using InboxServerless.Core.Application;
+using InboxServerless.Core.Application.Email;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
 using Moq;
@@ -148,11 +149,26 @@ public sealed class ConversationUseCasesTests
     }
 
     [Fact]
-    public async Task A_reply_on_an_email_conversation_is_refused_and_nothing_is_kept()
+    public async Task A_reply_on_an_email_conversation_is_stored_queued_and_put_on_the_queue()
     {
-        var reply = await Desk().Reply(Alice, TestData.InboxId, "conv-1", new NewReply("On it!"), default);
+        var queue = new Mock<IInboundQueue>();
+        var email = new EmailReplies(conversations.Object, inboxes.Object, directories.Object, queue.Object, Mock.Of<IAttachmentStore>(),
+            Mock.Of<IMailHtml>(h => h.Sanitize(It.IsAny<string>()) == "<div>On it!</div>" && h.ToText(It.IsAny<string>()) == ""), [], clock);
+        var desk = new ConversationUseCases(inboxes.Object, directories.Object, conversations.Object, tickets.Object, clock, email: email);
 
-        Assert.Equal((ProblemKind.Conflict, "Replies on Email conversations are not supported yet."), (reply.Problem!.Kind, reply.Problem.Detail));
+        var reply = await desk.Reply(Alice, TestData.InboxId, "conv-1", new NewReply("On it!"), default);
+
+        Assert.Equal((DeliveryStatus.Queued, "<div>On it!</div>"), (reply.Value!.Delivery!.Status, reply.Value.Html));
+        conversations.Verify(s => s.SaveMessage(reply.Value, It.IsAny<CancellationToken>()));
+        queue.Verify(q => q.Enqueue(It.Is<IReadOnlyList<InboundEvent>>(e => e.Single().Reply!.MessageId == reply.Value.Id), It.IsAny<CancellationToken>()));
+    }
+
+    [Fact]
+    public async Task A_reply_by_someone_who_is_not_a_member_is_refused_and_nothing_is_kept()
+    {
+        var reply = await Desk().Reply(Bob, TestData.InboxId, "conv-1", new NewReply("On it!"), default);
+
+        Assert.Equal(ProblemKind.NotFound, reply.Problem!.Kind);
         conversations.Verify(s => s.SaveMessage(It.IsAny<Message>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 

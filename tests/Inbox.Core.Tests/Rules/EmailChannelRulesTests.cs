@@ -101,3 +101,28 @@ public class EmailChannelRulesTests
     public void Signature_tokens_are_extracted() =>
         Assert.Equal(["fullName", "firstName", "x"], EmailChannelRules.SignatureTokensIn("{{fullName}} {{ firstName }} {{x}}"));
 }
+
+public class EmailChannelSignatureTests
+{
+    [Fact]
+    public void The_signature_is_filled_with_the_agents_names()
+    {
+        var filled = EmailChannelRules.FillSignature("<p>{{fullName}}</p><p>{{ firstName }}, Acme</p>", Alice);
+
+        Assert.Equal("<p>Alice Martin</p><p>Alice, Acme</p>", filled);
+    }
+
+    [Fact]
+    public void A_name_fills_the_signature_as_text_never_as_markup()
+    {
+        var mallory = Alice with { Name = "<img src=x onerror=alert(1)> Mallory" };
+
+        var filled = EmailChannelRules.FillSignature("{{fullName}} / {{firstName}}", mallory);
+
+        Assert.Equal("&lt;img src=x onerror=alert(1)&gt; Mallory / &lt;img", filled);
+    }
+
+    [Fact]
+    public void Without_a_user_the_tokens_are_left_out() =>
+        Assert.Equal("<p></p><p>Acme</p>", EmailChannelRules.FillSignature("<p>{{fullName}}</p><p>Acme</p>", null));
+}

@@ -57,6 +57,9 @@ public sealed class ConsumeInboundEventTests : IAsyncLifetime
 
     private readonly Mock<IMailboxReader> mailbox = new();
 
+    private readonly Mock<IConversationStore> conversations = new();
+    private readonly List<IChannelMailSender> senders = [];
+
     private InboundQueueFunctions Functions()
     {
         var inboxes = new Mock<IInboxStore>();
@@ -64,8 +67,9 @@ public sealed class ConsumeInboundEventTests : IAsyncLifetime
         mailbox.SetupGet(r => r.Provider).Returns(EmailProvider.Forwarding);
         return new(
             new InboundMessageReader(new ClaimCheckStore(new BlobContainerClient(new Uri("http://127.0.0.1:9/devstoreaccount1/claim-checks")))),
-            new InboundEventConsumer(new MailboxChanges(inboxes.Object, [mailbox.Object]), new EmailReplies(Mock.Of<IConversationStore>(), inboxes.Object,
-                Mock.Of<IDirectoryStore>(), Mock.Of<IInboundQueue>(), Mock.Of<IAttachmentStore>(), new MailHtml(), [], TimeProvider.System)),
+            new InboundEventConsumer(new MailboxChanges(inboxes.Object, [mailbox.Object]), new EmailReplies(conversations.Object, inboxes.Object,
+                Mock.Of<IDirectoryStore>(d => d.Load(It.IsAny<string>(), It.IsAny<CancellationToken>()) == Task.FromResult(AccountDirectory.Empty)),
+                Mock.Of<IInboundQueue>(), Mock.Of<IAttachmentStore>(), new MailHtml(), senders, TimeProvider.System)),
             new ServiceBusQueueOptions());
     }
 
@@ -155,4 +159,43 @@ public sealed class ConsumeInboundEventTests : IAsyncLifetime
         Assert.Equal(["<a@x>", "<b@x>"], routed.Select(e => e.ExternalId));
         mailbox.Verify(r => r.Read(It.Is<Mailbox>(m => m.Channel.Id == "email-1"), change, It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
+
+    [Theory]
+    [InlineData("3", DeliveryStatus.Queued)]
+    [InlineData("10", DeliveryStatus.Failed)]
+    public async Task A_reply_that_fails_on_the_queues_last_delivery_is_recorded_failed_for_good(string deliveryCount, DeliveryStatus recorded)
+    {
+        var reply = new OutgoingReply("acct-1", "inbox-1", "conv-1", "reply-1");
+        var queued = new Message("reply-1", "inbox-1", "conv-1", "<r1@acme.com>", MessageDirection.Outgoing, "alice", "On it", null, [], Now,
+            new MessageDelivery(DeliveryStatus.Queued));
+        conversations.Setup(s => s.FindMessage("inbox-1", "reply-1", It.IsAny<CancellationToken>())).ReturnsAsync(queued);
+        conversations.Setup(s => s.Find("inbox-1", "conv-1", It.IsAny<CancellationToken>())).ReturnsAsync(new Versioned<Conversation>(new Conversation
+        {
+            Id = "conv-1", AccountId = "acct-1", InboxId = "inbox-1", ChannelId = "email-1", ChannelKind = ChannelKind.Email, ThreadKey = "email:message:<q@x>",
+            SenderId = "ann@example.test", CreatedAt = Now, LastMessageAt = Now,
+        }, "\"c1\""));
+        conversations.Setup(s => s.Messages("inbox-1", "conv-1", It.IsAny<CancellationToken>())).ReturnsAsync([queued]);
+        Message? saved = null;
+        conversations.Setup(s => s.SaveMessage(It.IsAny<Message>(), It.IsAny<CancellationToken>())).Callback((Message m, CancellationToken _) => saved = m);
+        senders.Add(Mock.Of<IChannelMailSender>(m => m.Provider == EmailProvider.Forwarding
+            && m.Send(It.IsAny<ChannelMail>(), It.IsAny<CancellationToken>()) == Task.FromException<MailSendResult>(new TimeoutException("ACS did not answer"))));
+        var onQueue = reply.Queued(ChannelKind.Email, Now);
+        var context = new BindingDataContext(new Dictionary<string, object?>
+        {
+            ["ApplicationProperties"] = """{"version":1}""", ["MessageId"] = onQueue.MessageId, ["DeliveryCount"] = deliveryCount,
+        });
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Consume(Json(onQueue), context));
+
+        Assert.Equal((recorded, int.Parse(deliveryCount, System.Globalization.CultureInfo.InvariantCulture)), (saved!.Delivery!.Status, saved.Delivery.Attempts));
+        Assert.Empty(routed);
+    }
+
+    [Theory]
+    [InlineData(4, 4)]
+    [InlineData(4L, 4)]
+    [InlineData("7", 7)]
+    [InlineData(null, 1)]
+    [InlineData("many", 1)]
+    public void The_delivery_count_is_read_as_the_host_hands_it_over(object? raw, int expected) => Assert.Equal(expected, DeliveryCount.From(raw));
 }
