@@ -363,6 +363,38 @@ public sealed class MessengerWebhookTests(DevHostFixture host)
         Assert.Equal("alice", conversation.AssigneeId);
     }
 
+    // ---- The 7-day window's warning, by mail ----
+
+    [Fact]
+    public async Task A_window_closing_within_a_day_warns_the_assignee_by_mail_and_the_dev_host_keeps_it_in_the_outbox()
+    {
+        var (pageId, inboxId) = await PageInbox();
+        var lastMessage = DateTimeOffset.UtcNow.AddDays(-6.5); // the window closes in about 12 hours
+        var body = Ascii(Delivery(Entry(pageId, lastMessage, Text(pageId, NewPsid(), lastMessage, NewMid(), "still there?"))));
+        await Post(body, (SignatureHeader, Sign(body))).Expect(HttpStatusCode.OK);
+        await host.WhenIdle();
+        var conversation = await OnlyConversation(inboxId);
+        Assert.Equal("alice", conversation.AssigneeId);
+
+        using var developer = host.DevAdmin();
+        await developer.Send(HttpMethod.Post, "admin/functions/WatchMessengerWindows").Expect(HttpStatusCode.Accepted);
+
+        var warning = await Eventually(async () => (await (await developer.GetAsync("admin/outbox").Expect(HttpStatusCode.OK)).Body()).AsArray()
+            .FirstOrDefault(m => m!["plainText"]!.GetValue<string>().Contains(conversation.Id, StringComparison.Ordinal)));
+        Assert.Equal("alice@contoso.com", warning["to"]!.GetValue<string>());
+        Assert.StartsWith("Messenger reply window closes ", warning["subject"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("Hi Alice, the Messenger conversation", warning["plainText"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static async Task<System.Text.Json.Nodes.JsonNode> Eventually(Func<Task<System.Text.Json.Nodes.JsonNode?>> find)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(100))
+        {
+            if (await find() is { } found) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Nothing matching reached the outbox within 20 s.");
+        }
+    }
+
     // ---- Set-up and helpers ----
 
     /// <summary>
