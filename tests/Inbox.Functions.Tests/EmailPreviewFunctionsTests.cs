@@ -92,6 +92,7 @@ public sealed class EmailPreviewFunctionsTests
     [InlineData("""{"channel":{"kind":"email","provider":"gmail","address":"help@contoso.com"},"userId":"jane"}""", 400, "channel.fromName")]
     [InlineData("""{"channel":{"kind":"email","provider":"gmail","address":"help@contoso.com","colour":"red"},"userId":"jane"}""", 400, "channel.colour")]
     [InlineData("""{"channel":{"kind":"form","formId":"f"},"userId":"jane"}""", 400, "channel.kind")]
+    [InlineData("""{"channel":{"provider":"office365","address":"help@contoso.com"},"userId":"jane"}""", 400, "channel.kind")]
     [InlineData("""{"channel":{"kind":"email","provider":"office365","address":"help@contoso.com"}}""", 400, null)]
     [InlineData("""{"channel":{"kind":"email","provider":"office365","address":"help@contoso.com"},"userId":"zed"}""", 404, null)]
     public async Task Settings_the_channel_api_would_refuse_and_an_unknown_user_are_problems(string json, int expected, string? field)
