@@ -44,7 +44,8 @@ public sealed class AttachmentUseCases(IInboxStore inboxes, IDirectoryStore dire
         if (!body.IsSuccess) return body.Problem!;
         if (body.Value.IsEmpty) return Problem.Invalid("$", "The file is empty.");
 
-        var content = new AttachmentContent(name!, AttachmentRules.ServedType(contentType ?? ""), IsInline: false, body.Value);
+        // Spaces around a name are a client's slip, not part of the name (RFC 6266 §4.3 strips them too).
+        var content = new AttachmentContent(name!.Trim(), AttachmentRules.ServedType(contentType ?? ""), IsInline: false, body.Value);
         var id = AttachmentRules.Id(content);
         await attachments.Put(caller.AccountId, inboxId, id, content, ct);
         return new UploadedAttachment(id, content.Name, content.ContentType, content.Bytes.Length, AttachmentRules.Url(inboxId, id));

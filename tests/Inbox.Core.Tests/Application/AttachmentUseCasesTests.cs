@@ -70,7 +70,7 @@ public sealed class AttachmentUseCasesTests
     [Fact]
     public async Task A_member_uploads_a_file_stored_under_its_content_id_and_served_at_the_inbox_url()
     {
-        var uploaded = (await Files().Upload(Alice, TestData.InboxId, "devis 7.pdf", "application/pdf", Body(Pdf), default)).Value!;
+        var uploaded = (await Files().Upload(Alice, TestData.InboxId, " devis 7.pdf ", "application/pdf", Body(Pdf), default)).Value!;
 
         var content = new AttachmentContent("devis 7.pdf", "application/pdf", false, Pdf);
         var id = AttachmentRules.Id(content);
