@@ -6,8 +6,8 @@ namespace InboxServerless.EndToEnd.Tests;
 
 /// <summary>
 /// What an agent and an admin do before a reply leaves, over real HTTP on the dev host: a member uploads a file for a
-/// reply (into the Azurite the dev host starts) and reads it back; an admin previews a from-name and an unsafe signature
-/// for a user, and gets them back filled and clean.
+/// reply (into the Azurite the dev host starts), reads it back and replies with it on a forwarded e-mail's conversation;
+/// an admin previews a from-name and an unsafe signature for a user, and gets them back filled and clean.
 /// </summary>
 [Collection(DevHostCollection.Name)]
 public sealed class ReplyAttachmentAndPreviewTests(DevHostFixture host)
@@ -72,5 +72,43 @@ public sealed class ReplyAttachmentAndPreviewTests(DevHostFixture host)
             """{"channel":{"kind":"email","provider":"gmail","address":"help@contoso.com"},"userId":"jane"}""").Problem(HttpStatusCode.BadRequest));
         await jane.Send(HttpMethod.Post, "api/email-preview",
             """{"channel":{"kind":"email","provider":"office365","address":"help@contoso.com"},"userId":"jane"}""").Problem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_reply_names_the_uploaded_file_and_carries_it()
+    {
+        var account = DevHostFixture.NewAccount();
+        using var admin = host.Admin(account);
+        await admin.Send(HttpMethod.Put, "api/directory/users/jane", """{"name":"Jane Doe","email":"jane@e2e.test","hasPaidSeat":true}""").Expect(HttpStatusCode.OK);
+        var inboxId = (await (await admin.Send(HttpMethod.Post, "api/inboxes", """{"name":"Orders","members":{"everyone":false,"userIds":["jane"]}}""")
+            .Expect(HttpStatusCode.Created)).Body())["id"]!.GetValue<string>();
+        var address = $"orders-{Guid.NewGuid():N}@contoso.test";
+        var forwarding = await host.AddForwardingChannel(admin, inboxId, address);
+        using (var provider = host.WithPrincipal(null))
+            await provider.PostForwarded(forwarding, $"""
+                From: Jo Doe <jo@customer.test>
+                To: {address}
+                Subject: Order 4711
+                Message-ID: <order-4711-{Guid.NewGuid():N}@customer.test>
+
+                Could you send me the quote?
+                """).Expect(HttpStatusCode.Accepted);
+        await host.WhenIdle();
+        var conversationId = (await (await admin.GetAsync($"api/inboxes/{inboxId}/conversations").Expect(HttpStatusCode.OK)).Body())["items"]![0]!["id"]!
+            .GetValue<string>();
+
+        using var jane = host.As(account, "jane");
+        var uploaded = await (await jane.PostAsync($"api/inboxes/{inboxId}/attachments?name=quote.pdf", File(Quote, "application/pdf"))
+            .Expect(HttpStatusCode.Created)).Body();
+        var reply = await (await jane.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/conversations/{conversationId}/replies",
+            $$"""{"text":"Here it is.","attachmentIds":["{{uploaded["id"]!.GetValue<string>()}}"]}""").Expect(HttpStatusCode.Created)).Body();
+
+        var attachment = Assert.Single(reply["attachments"]!.AsArray())!;
+        Assert.Equal(("quote.pdf", "application/pdf", uploaded["url"]!.GetValue<string>()),
+            (attachment["name"]!.GetValue<string>(), attachment["contentType"]!.GetValue<string>(), attachment["url"]!.GetValue<string>()));
+        Assert.Equal("queued", reply["delivery"]!["status"]!.GetValue<string>());
+        // A file of another inbox, or none at all, is not something a reply can carry.
+        Assert.Equal(["attachmentIds"], await jane.Send(HttpMethod.Post, $"api/inboxes/{inboxId}/conversations/{conversationId}/replies",
+            $$"""{"text":"Again.","attachmentIds":["{{new string('0', 64)}}"]}""").Problem(HttpStatusCode.BadRequest));
     }
 }
