@@ -56,6 +56,8 @@ public static class Composition
         // E-mail replies: stored and queued by the API, sent by the queue's consumer through each provider's sender.
         services.AddSingleton<IMailHtml, MailHtml>();
         services.AddSingleton<EmailReplies>();
+        // The channel preview (POST /api/email-preview): the replies' own from-name, signature and sanitising.
+        services.AddSingleton<EmailPreviews>();
         // Not validated on start: without the app secret the host runs, and the webhook answers 503 "not configured".
         services.AddSettings<MessengerOptions>(configuration.GetSection(MessengerOptions.Section));
         services.AddSingleton<MessengerInbound>();

@@ -47,6 +47,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         ["GetAttachment"] = Audience.InboxReaders,
         ["SetConversationAssignee"] = Audience.InboxMembers, ["CloseConversation"] = Audience.InboxMembers,
         ["ReopenConversation"] = Audience.InboxMembers, ["ReplyToConversation"] = Audience.InboxMembers,
+        ["UploadAttachment"] = Audience.InboxMembers, ["PreviewEmailChannel"] = Audience.Admins,
         ["ListInboxes"] = Audience.AccountUsers, ["GetDirectory"] = Audience.AccountUsers,
         ["ListTickets"] = Audience.AccountUsers,
         ["VerifyMessengerWebhook"] = Audience.Public, ["ReceiveMessengerWebhook"] = Audience.Public, ["GetOpenApiDocument"] = Audience.Public,
@@ -59,7 +60,8 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
 
     /// <summary>Endpoints whose route names no existing resource: another account's admin acts in its own account.</summary>
     private static readonly HashSet<string> OwnAccountOnly = ["CreateInbox", "StartSetup", "SaveUser", "SaveTeam", "ListInboxes", "GetDirectory", "ListTickets",
-        "CompleteGmailAuthorization"]; // the consent's state, not the route, names the channel
+        "CompleteGmailAuthorization", // the consent's state, not the route, names the channel
+        "PreviewEmailChannel"]; // saves nothing: the body's channel need not exist
 
     private static IEnumerable<FunctionDescriptor> HttpFunctions => FunctionCatalog.All.Where(f => f.Trigger == TriggerKind.Http);
 
@@ -167,6 +169,7 @@ public sealed class AuthorizationMatrixTests(DevHostFixture host)
         "SubmitSetupStep" => """{"name":"Wizard inbox"}""",
         "SetConversationAssignee" => """{"assigneeId":"alice"}""",
         "ReplyToConversation" => """{"text":"Hello"}""",
+        "PreviewEmailChannel" => """{"channel":{"kind":"email","provider":"office365","address":"preview@matrix.test"},"userId":"alice"}""",
         _ => null,
     };
 

@@ -176,7 +176,15 @@ public sealed class ConversationUseCases(
         return Access.CanSee(caller, inbox.Value, await directories.Load(caller.AccountId, ct)) ? inbox.Value : InboxUseCases.NotFound;
     }
 
-    private async Task<Outcome<(Inbox Inbox, AccountDirectory Directory)>> Acting(Caller caller, string inboxId, CancellationToken ct)
+    private Task<Outcome<(Inbox Inbox, AccountDirectory Directory)>> Acting(Caller caller, string inboxId, CancellationToken ct) =>
+        Acting(inboxes, directories, caller, inboxId, ct);
+
+    /// <summary>
+    /// The inbox for a caller who works in it (<see cref="Access.CanAct"/>: replying, and uploading a reply's files): one
+    /// who can see it but is no member is told so (403); to anyone else it does not exist (404).
+    /// </summary>
+    internal static async Task<Outcome<(Inbox Inbox, AccountDirectory Directory)>> Acting(
+        IInboxStore inboxes, IDirectoryStore directories, Caller caller, string inboxId, CancellationToken ct)
     {
         if (await inboxes.FindByRequest(caller.AccountId, inboxId, ct) is not { } inbox) return InboxUseCases.NotFound;
         var directory = await directories.Load(caller.AccountId, ct);

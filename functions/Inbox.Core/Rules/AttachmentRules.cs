@@ -37,6 +37,23 @@ public static class AttachmentRules
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
+    /// <summary>An uploaded file's name: what file systems and mail clients take (NTFS and most others: 255).</summary>
+    public const int MaxNameLength = 255;
+
+    /// <summary>
+    /// What is wrong with the name of a file an agent uploads, or <c>null</c>: a name, never a path (no <c>/</c>, <c>\</c>,
+    /// <c>.</c> or <c>..</c>), and no control characters, nor the bidirectional overrides that make <c>invoice&lt;U+202E&gt;fdp.exe</c>
+    /// look like a PDF in the contact's mail client.
+    /// </summary>
+    public static string? NameProblem(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return "Give the file's name (?name=, or Content-Disposition's filename).";
+        if (name.Length > MaxNameLength) return $"At most {MaxNameLength} characters.";
+        if (name.Contains('/') || name.Contains('\\') || name.Trim() is "." or "..") return "A file name, not a path.";
+        return name.Any(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            ? "No control characters." : null;
+    }
+
     /// <summary>An id <see cref="Id"/> could have made: anything else is no attachment (and never reaches the store).</summary>
     public static bool IsId(string? id) => id is { Length: 64 } && id.All(char.IsAsciiHexDigitLower);
 

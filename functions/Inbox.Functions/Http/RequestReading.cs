@@ -29,10 +29,12 @@ public static class RequestReading
         {
             return Problem.Invalid(FieldOf(e.Path), Describe(e));
         }
-        catch (NotSupportedException)
+        catch (NotSupportedException e)
         {
-            // The serializer's answer to a polymorphic body without its "kind".
-            return Problem.Invalid("kind", "Missing kind; use email, chat, messenger or form.");
+            // The serializer's answer to a polymorphic body without its "kind": at the root, or nested (the email preview's
+            // "channel"), which only its message says ("… Path: $.channel | LineNumber: …").
+            var at = e.Message.Split("Path: ", 2) is [_, var rest] ? rest.Split(' ', 2)[0] : null;
+            return Problem.Invalid(at is null or "$" ? "kind" : $"{FieldOf(at)}.kind", "Missing kind; use email, chat, messenger or form.");
         }
     }
 

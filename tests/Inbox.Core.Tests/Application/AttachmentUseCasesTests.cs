@@ -1,6 +1,7 @@
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
+using InboxServerless.Core.Rules;
 using Moq;
 
 namespace InboxServerless.Core.Tests.Application;
@@ -52,5 +53,91 @@ public sealed class AttachmentUseCasesTests
         Assert.Equal(ProblemKind.NotFound, (await Files().Open(Alice, TestData.InboxId, "../" + Id, default)).Problem!.Kind);
 
         attachments.Verify(s => s.Open(It.IsAny<string>(), It.IsAny<string>(), "../" + Id, It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private static readonly byte[] Pdf = "%PDF-1.4 reply"u8.ToArray();
+
+    /// <summary>The request's body, as the trigger reads it: counted, so a test can tell it was never read.</summary>
+    private int reads;
+
+    private Func<int, Task<Outcome<ReadOnlyMemory<byte>>>> Body(byte[] bytes) => max =>
+    {
+        reads++;
+        Outcome<ReadOnlyMemory<byte>> read = bytes.Length > max ? new Problem(ProblemKind.TooLarge, "Too large.") : new ReadOnlyMemory<byte>(bytes);
+        return Task.FromResult(read);
+    };
+
+    [Fact]
+    public async Task A_member_uploads_a_file_stored_under_its_content_id_and_served_at_the_inbox_url()
+    {
+        var uploaded = (await Files().Upload(Alice, TestData.InboxId, " devis 7.pdf ", "application/pdf", Body(Pdf), default)).Value!;
+
+        var content = new AttachmentContent("devis 7.pdf", "application/pdf", false, Pdf);
+        var id = AttachmentRules.Id(content);
+        Assert.Equal(new UploadedAttachment(id, "devis 7.pdf", "application/pdf", Pdf.Length, $"/api/inboxes/{TestData.InboxId}/attachments/{id}"), uploaded);
+        attachments.Verify(s => s.Put(TestData.AccountId, TestData.InboxId, id,
+            It.Is<AttachmentContent>(c => c.Name == "devis 7.pdf" && !c.IsInline && c.Bytes.ToArray().SequenceEqual(Pdf)), It.IsAny<CancellationToken>()));
+    }
+
+    [Theory]
+    [InlineData(null, "application/octet-stream")]
+    [InlineData("text/plain; charset=utf-8", "text/plain")]
+    [InlineData("IMAGE/PNG", "image/png")]
+    [InlineData("text/html\"><script>", "application/octet-stream")]
+    public async Task The_type_is_kept_when_well_formed_and_is_bytes_otherwise(string? header, string stored)
+    {
+        var uploaded = (await Files().Upload(Alice, TestData.InboxId, "notes.txt", header, Body(Pdf), default)).Value!;
+
+        Assert.Equal(stored, uploaded.ContentType);
+    }
+
+    [Fact]
+    public async Task A_non_member_is_refused_before_the_body_is_read_and_nothing_is_stored()
+    {
+        // An admin sees the inbox (403: replying is for members); another user and another account do not (404).
+        Assert.Equal(ProblemKind.Forbidden, (await Files().Upload(Dana, TestData.InboxId, "a.pdf", "application/pdf", Body(Pdf), default)).Problem!.Kind);
+        foreach (var caller in new[] { Bob, Stranger })
+            Assert.Equal(ProblemKind.NotFound, (await Files().Upload(caller, TestData.InboxId, "a.pdf", "application/pdf", Body(Pdf), default)).Problem!.Kind);
+
+        Assert.Equal(0, reads);
+        attachments.VerifyNoOtherCalls();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(" ")]
+    [InlineData("../other/a.pdf")]
+    [InlineData("C:\\Users\\a.pdf")]
+    [InlineData("..")]
+    [InlineData("a\u0000.pdf")]
+    [InlineData("line\r\nBcc: x@evil.test")]
+    [InlineData("invoice\u202Efdp.exe")] // shows as "invoiceexe.pdf"
+    public async Task A_name_that_is_a_path_or_hides_characters_is_refused_before_the_body_is_read(string? name)
+    {
+        var problem = (await Files().Upload(Alice, TestData.InboxId, name, "application/pdf", Body(Pdf), default)).Problem!;
+
+        Assert.Equal("name", Assert.Single(problem.Errors!).Field);
+        Assert.Equal(0, reads);
+        attachments.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task The_body_is_read_up_to_a_replys_limit_and_an_empty_or_larger_file_is_refused()
+    {
+        var tooLarge = await Files().Upload(Alice, TestData.InboxId, "big.bin", null, Body(new byte[AttachmentRules.MaxReplyBytes + 1]), default);
+        var empty = await Files().Upload(Alice, TestData.InboxId, "empty.txt", "text/plain", Body([]), default);
+
+        Assert.Equal(ProblemKind.TooLarge, tooLarge.Problem!.Kind);
+        Assert.Equal(ProblemKind.Invalid, empty.Problem!.Kind);
+        attachments.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task A_store_that_fails_fails_the_upload_for_the_api_to_answer_503()
+    {
+        attachments.Setup(s => s.Put(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<AttachmentContent>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new HttpRequestException("blob storage is down"));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Files().Upload(Alice, TestData.InboxId, "a.pdf", "application/pdf", Body(Pdf), default));
     }
 }

@@ -53,4 +53,30 @@ public sealed class AttachmentRulesTests
     [InlineData("text/html", true, false)]
     public void Only_an_inline_raster_image_is_shown_rather_than_downloaded(string type, bool inline, bool shown) =>
         Assert.Equal(shown, AttachmentRules.ShownInline(Stored(type, inline)));
+
+    [Theory]
+    [InlineData("devis 7.pdf")]
+    [InlineData("Kostenvoranschlag für März.docx")]
+    [InlineData(".profile")]
+    [InlineData("👍.png")]
+    public void A_plain_file_name_is_a_name(string name) => Assert.Null(AttachmentRules.NameProblem(name));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(".")]
+    [InlineData(" .. ")]
+    [InlineData("dir/a.pdf")]
+    [InlineData("dir\\a.pdf")]
+    [InlineData("a\u0007.pdf")]
+    [InlineData("a\u007F.pdf")]
+    [InlineData("a\u0085.pdf")]
+    [InlineData("invoice\u202Efdp.exe")]
+    [InlineData("invoice\u2067fdp.exe")]
+    public void A_path_an_empty_name_and_hidden_characters_are_not_names(string? name) => Assert.NotNull(AttachmentRules.NameProblem(name));
+
+    [Fact]
+    public void A_name_is_at_most_255_characters() =>
+        Assert.Equal([true, false], new[] { 255, 256 }.Select(n => AttachmentRules.NameProblem(new string('a', n - 4) + ".pdf") is null));
 }

@@ -184,6 +184,8 @@ public sealed class ApiFuzzTests(DevHostFixture host, ITestOutputHelper output)
         "SaveTeam" => """{"name":"Support","memberIds":["alice"]}""",
         "SetConversationAssignee" => """{"assigneeId":"alice"}""",
         "ReplyToConversation" => """{"text":"On it!"}""",
+        "PreviewEmailChannel" =>
+            """{"channel":{"kind":"email","provider":"gmail","address":"preview@contoso.com","fromName":{"format":"agentAndCompany","companyName":"Contoso"},"signature":"<p>{{fullName}}</p>"},"userId":"alice"}""",
         "SubmitSetupStep" => path.Split('/', '?')[4] switch
         {
             "name" => """{"name":"Wizard","timeZone":"Europe/Paris"}""",

@@ -30,10 +30,10 @@ public sealed class EmailReplies(
         if (!files.IsSuccess) return files.Problem!;
 
         var now = clock.GetUtcNow();
-        var signature = Signature(channel, directory.FindUser(userId));
+        var body = Body(channel, directory.FindUser(userId), reply.Text);
         var externalId = ReplyMailRules.MessageId(StableId.From("reply", conversation.Id, userId, now.ToString("O")), channel.Address);
         var message = new Message(Message.IdFor(ChannelKind.Email, externalId), inbox.Id, conversation.Id, externalId, MessageDirection.Outgoing, userId,
-            ReplyMailRules.PlainText(reply.Text, signature.Text), html.Sanitize(ReplyMailRules.Html(reply.Text, signature.Html)), files.Value!, now,
+            body.Text, body.Html, files.Value!, now,
             new MessageDelivery(DeliveryStatus.Queued));
         await conversations.SaveMessage(message, ct);
         try
@@ -55,6 +55,16 @@ public sealed class EmailReplies(
     {
         var filled = html.Sanitize(EmailChannelRules.FillSignature(channel.Signature, agent));
         return (filled, html.ToText(filled));
+    }
+
+    /// <summary>
+    /// A reply's body as it is stored and sent (and as the channel preview shows it): the agent's text, then the signature
+    /// filled for the agent; the HTML made safe, with its plain-text alternative.
+    /// </summary>
+    public (string Html, string Text) Body(EmailChannel channel, User? agent, string text)
+    {
+        var signature = Signature(channel, agent);
+        return (html.Sanitize(ReplyMailRules.Html(text, signature.Html)), ReplyMailRules.PlainText(text, signature.Text));
     }
 
     /// <summary>
