@@ -127,7 +127,7 @@ public sealed class AcsEmailClient
             switch (response.Status)
             {
                 case 202:
-                    return OperationState.Read(response);
+                    return OperationState.Read(response, RetryAfter(response));
                 case 429:
                     await Task.Delay(RetryAfter(response) ?? DefaultWait, clock, ct);
                     continue;
@@ -147,7 +147,7 @@ public sealed class AcsEmailClient
             using var message = Request(RequestMethod.Get, $"/emails/operations/{Uri.EscapeDataString(operationId)}");
             await pipeline.SendAsync(message, ct);
             var response = message.Response;
-            if (response.Status == 200) return OperationState.Read(response);
+            if (response.Status == 200) return OperationState.Read(response, RetryAfter(response));
             if (response.Status != 429) throw Failure(response, "status");
             await Task.Delay(RetryAfter(response) ?? DefaultWait, clock, ct);
         }
@@ -208,17 +208,14 @@ public sealed class AcsEmailClient
     {
         public bool IsFinished => Status is "Succeeded" or "Failed" or "Canceled";
 
-        public static OperationState Read(Response response)
+        public static OperationState Read(Response response, TimeSpan? retryAfter)
         {
             using var json = JsonDocument.Parse(response.Content.ToMemory());
             var status = Text(json.RootElement, "status") ?? throw new RequestFailedException(response.Status, "Azure Communication Services answered without a status.");
             string? error = null;
             if (json.RootElement.TryGetProperty("error", out var detail) && detail.ValueKind == JsonValueKind.Object)
                 error = string.Join(": ", new[] { Text(detail, "code"), Text(detail, "message") }.Where(s => !string.IsNullOrEmpty(s)));
-            var wait = response.Headers.TryGetValue("retry-after", out var value) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-                ? TimeSpan.FromSeconds(seconds)
-                : (TimeSpan?)null;
-            return new OperationState(status, string.IsNullOrEmpty(error) ? null : error, wait);
+            return new OperationState(status, string.IsNullOrEmpty(error) ? null : error, retryAfter);
         }
     }
 

@@ -163,6 +163,20 @@ public sealed class AcsEmailClientTests
     }
 
     [Fact]
+    public async Task A_retry_answered_409_for_an_operation_acs_holds_follows_that_operation()
+    {
+        var client = Client(acs.Options(o => o.SendTimeout = TimeSpan.FromSeconds(20)));
+        acs.AcceptNextSendButHang();
+        await Assert.ThrowsAsync<TimeoutException>(() => Driven(client.Send(Reply(), default)));
+        acs.AnswerNextSend(HttpStatusCode.Conflict);
+
+        var operation = await Driven(client.Send(Reply(), default));
+
+        Assert.Contains(acs.Requests, r => r.Method == "GET" && r.PathAndQuery.StartsWith($"/emails/operations/{operation}?", StringComparison.Ordinal));
+        Assert.Single(acs.Emails);
+    }
+
+    [Fact]
     public void The_operation_id_is_a_uuid_fixed_by_the_message_id_and_random_without_one()
     {
         var id = AcsEmailClient.OperationId("<reply-1@contoso.com>");
