@@ -19,6 +19,12 @@ param authTenantId string = tenant().tenantId
 @description('Purge protection on the Key Vault (cannot be turned off again once on).')
 param keyVaultPurgeProtection bool = true
 
+@description('Azure Communication Services endpoint (https://<resource>.communication.azure.com) that sends the product\'s mail with the app\'s managed identity; empty: no mail is sent (docs/email-sending.md).')
+param acsEndpoint string = ''
+
+@description('The address ACS sends from: DoNotReply@<guid>.azurecomm.net, or an address of a domain verified in the ACS resource.')
+param acsSenderAddress string = ''
+
 @description('More app settings for the function app (Messenger, Graph, ...), merged over the defaults.')
 param additionalAppSettings object = {}
 
@@ -116,6 +122,8 @@ module functionApp 'infra/functionapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     authClientId: authClientId
     authTenantId: authTenantId
+    acsEndpoint: acsEndpoint
+    acsSenderAddress: acsSenderAddress
     additionalAppSettings: additionalAppSettings
     tags: union(allTags, { 'azd-service-name': 'api' })
   }

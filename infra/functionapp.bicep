@@ -70,6 +70,12 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@description('Azure Communication Services endpoint for outgoing mail (managed identity); empty: mail is refused as not configured.')
+param acsEndpoint string = ''
+
+@description('The address ACS sends the product\'s mail from.')
+param acsSenderAddress string = ''
+
 @description('More app settings (for example Messenger or Graph settings, or Key Vault references), merged over the defaults.')
 param additionalAppSettings object = {}
 
@@ -154,6 +160,10 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
       ForwardedMail__ContainerName: forwardedMailContainerName
       // The inbound URL a forwarding channel's connect answer shows: the app's own host name.
       Forwarding__PublicBaseUrl: 'https://${functionApp.properties.defaultHostName}'
+      // Outgoing mail through Azure Communication Services (docs/email-sending.md); a connection string instead goes
+      // through additionalAppSettings as a Key Vault reference (Email__Acs__ConnectionString).
+      Email__Acs__Endpoint: acsEndpoint
+      Email__Acs__SenderAddress: acsSenderAddress
     },
     additionalAppSettings
   )

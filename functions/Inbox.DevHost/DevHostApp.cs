@@ -1,5 +1,8 @@
+using InboxServerless.Azure.Email.Acs;
+using InboxServerless.Azure.Notifications;
 using InboxServerless.Core.Application;
 using InboxServerless.Core.Domain;
+using InboxServerless.Core.Ports;
 using InboxServerless.DevHost.Functions;
 using InboxServerless.Functions;
 using InboxServerless.Functions.Http;
@@ -76,6 +79,9 @@ public static class DevHostApp
             // Before the composition, so the Gmail client reads the fake's URLs (DevHost:FakeGmail).
             var fakeGmail = await FakeGmail.Start(builder, builder.Configuration["Urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : DefaultUrl);
             if (builder.Configuration.GetValue<bool>(FakeGraphServices.Setting)) fakeGraph = await builder.AddFakeGraph();
+            // Mail goes to the outbox (GET /admin/outbox) unless the settings name an ACS resource (Email:Acs).
+            if (builder.Configuration.GetSection(AcsEmailOptions.Section).Get<AcsEmailOptions>() is not { IsConfigured: true })
+                builder.Services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());
             builder.Services.AddInbox(builder.Configuration);
             // Executors for functions that return an IActionResult, as the ASP.NET Core integration allows.
             builder.Services.AddMvcCore();

@@ -1,6 +1,7 @@
 using InboxServerless.Azure;
 using InboxServerless.Azure.Attachments;
 using InboxServerless.Azure.Email;
+using InboxServerless.Azure.Email.Acs;
 using InboxServerless.Azure.Email.Gmail;
 using InboxServerless.Azure.Messenger;
 using InboxServerless.Azure.Notifications;
@@ -86,10 +87,8 @@ public static class Composition
             sp.GetRequiredService<ForwardingChannelConnector>(),
             sp.GetRequiredService<Office365ChannelConnector>(),
             sp.GetRequiredService<GmailChannelConnector>()]));
-        // Until the e-mail channel brings Azure Communication Services, mail is kept, not sent.
-        services.AddSettings<MailOptions>(configuration.GetSection(MailOptions.Section));
-        services.AddSingleton<OutboxMailSender>();
-        services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<OutboxMailSender>());
+        // Mail out: Azure Communication Services (Email:Acs), for the product's own mail and forwarding inboxes' replies.
+        services.AddAcsEmail(configuration);
         // Every URL a user supplied is reached through the outbound guard (Inbox.Azure/Http/OutboundGuard.cs).
         services.AddSlackNotifier();
         return services;

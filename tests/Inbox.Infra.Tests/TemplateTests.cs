@@ -121,6 +121,8 @@ public sealed class TemplateTests(BicepFixture bicep)
     [InlineData("ForwardedMail__BlobServiceUri")] // ForwardedMailOptions in Inbox.Azure
     [InlineData("ForwardedMail__ContainerName")]
     [InlineData("Forwarding__PublicBaseUrl")]     // ForwardingOptions in Inbox.Functions
+    [InlineData("Email__Acs__Endpoint")]          // AcsEmailOptions in Inbox.Azure
+    [InlineData("Email__Acs__SenderAddress")]
     public void Function_app_has_the_setting(string name) =>
         Assert.Contains($"'{name}'", AppSettingsExpression);
 

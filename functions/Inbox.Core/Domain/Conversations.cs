@@ -102,6 +102,12 @@ public sealed record Conversation
     /// <summary>When the inbox's fallback address was told nobody could be assigned: once, never again.</summary>
     public DateTimeOffset? FallbackEmailNotifiedAt { get; init; }
 
+    /// <summary>
+    /// When the mail to the fallback address was refused for good (a bad address, sending not configured; the reason is
+    /// the <see cref="RoutingNote"/>): it is not tried again, so a redelivered event neither loops on it nor fails routing.
+    /// </summary>
+    public DateTimeOffset? FallbackEmailFailedAt { get; init; }
+
     /// <summary>When the inbox's Slack webhook was told nobody could be assigned: once, never again.</summary>
     public DateTimeOffset? SlackNotifiedAt { get; init; }
 

@@ -1,5 +1,7 @@
 using InboxServerless.Azure.Cosmos;
+using InboxServerless.Azure.Email.Acs;
 using InboxServerless.Azure.Notifications;
+using InboxServerless.Azure.Tests.Email.Acs;
 using InboxServerless.Core.Application.Messenger;
 using InboxServerless.Core.Domain;
 using InboxServerless.Core.Ports;
@@ -255,17 +257,24 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         Assert.Equal(["at-from", "just-under-to"], found.Select(c => c.Value.Id).Order());
     }
 
+    /// <summary>The composition as the function app has it with an ACS resource: the warning reaches ACS (its fake) through AcsMailSender.</summary>
     [Fact]
-    public async Task The_timer_function_runs_the_watch_from_the_composition()
+    public async Task The_timer_function_runs_the_watch_from_the_composition_and_the_warning_reaches_acs()
     {
+        var acs = new FakeAcs(clock) { Statuses = ["Succeeded"] };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cosmos:ConnectionString"] = cosmos.Emulator.ConnectionString,
             ["Cosmos:Database"] = "test-" + Guid.NewGuid().ToString("N")[..12],
             ["Cosmos:UseGateway"] = "true",
             ["Cosmos:AcceptAnyServerCertificate"] = "true",
+            ["Email:Acs:ConnectionString"] = acs.ConnectionString,
+            ["Email:Acs:SenderAddress"] = "DoNotReply@0a1b2c3d.azurecomm.net",
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddInbox(configuration);
+        // The ACS client over the fake's transport; the rest of Email:Acs (the IMailSender choice) is the composition's.
+        var services = new ServiceCollection().AddLogging()
+            .AddSingleton(sp => new AcsEmailClient(sp.GetRequiredService<AcsEmailOptions>(), clock, transport: acs.Transport))
+            .AddInbox(configuration);
         services.AddSingleton<TimeProvider>(clock);
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<IConversationStore>();
@@ -284,7 +293,10 @@ public sealed class MessengerWindowWatchTests(CosmosFixture cosmos) : IAsyncLife
         await function.Run(new TimerInfo { IsPastDue = true }, default);
 
         Assert.Equal(T0 + Hour, (await store.Find("inbox-1", "c", default))!.Value.WindowWarnedFor);
-        Assert.Equal("leads@acme.test", Assert.Single(provider.GetRequiredService<OutboxMailSender>().Sent).To);
+        Assert.IsType<AcsMailSender>(provider.GetRequiredService<IMailSender>());
+        var warning = Assert.Single(acs.Emails);
+        Assert.Equal("leads@acme.test", warning["recipients"]!["to"]![0]!["address"]!.GetValue<string>());
+        Assert.Equal("DoNotReply@0a1b2c3d.azurecomm.net", warning["senderAddress"]!.GetValue<string>());
     }
 
     private sealed record TopLevel(long? WindowClosesAtMs);

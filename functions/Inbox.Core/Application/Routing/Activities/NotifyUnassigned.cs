@@ -18,16 +18,27 @@ public sealed class NotifyUnassigned(IConversationStore conversations, IMailSend
         var current = await conversations.Find(target.InboxId, conversationId, ct);
         if (current is null || current.Value.AssigneeId is not null) return false;
         var c = current.Value;
-        var email = c.FallbackEmailNotifiedAt is null ? target.Notifications.FallbackEmail : null;
+        var email = c.FallbackEmailNotifiedAt is null && c.FallbackEmailFailedAt is null ? target.Notifications.FallbackEmail : null;
         var slackDue = c.SlackNotifiedAt is null && c.SlackNoticeFailedAt is null && target.Notifications.Slack.Configured;
         if (email is null && !slackDue) return false;
 
         var text = $"A new conversation in {target.InboxName} could not be assigned to anyone (from {c.SenderId}).";
         if (email is not null)
         {
-            await mail.Send(new OutgoingMail(email, $"Unassigned conversation in {target.InboxName}", text), ct);
+            string? refused = null;
+            try
+            {
+                await mail.Send(new OutgoingMail(email, $"Unassigned conversation in {target.InboxName}", text), ct);
+            }
+            catch (MailRefusedException refusal)
+            {
+                refused = refusal.Message;
+            }
+
             // Recorded before Slack is tried: a Slack failure retried must not mail again.
-            current = await conversations.Record(current, x => x with { FallbackEmailNotifiedAt = clock.GetUtcNow() }, ct);
+            current = await conversations.Record(current, x => refused is null
+                ? x with { FallbackEmailNotifiedAt = clock.GetUtcNow() }
+                : x with { FallbackEmailFailedAt = clock.GetUtcNow(), RoutingNote = $"Nobody could be assigned, and the e-mail notice was refused: {refused}" }, ct);
         }
 
         if (slackDue)
